@@ -1,0 +1,69 @@
+"""Identity numbers (ID card, unified social credit code): validated, digested, masked, never stored raw.
+
+A customer's identity number must be verifiable (linking an account asks for its last six characters; a kiosk
+will find a customer by ID card) but must never be shown or returned in full anywhere. So the database keeps
+only keyed HMAC digests of the whole number and of its last six characters, and a masked form for display.
+The key is settings.IDENTITY_HASH_KEY: changing it makes every stored digest unverifiable.
+"""
+
+import hashlib
+import hmac
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+ID_CARD_RE = re.compile(r"^\d{17}[\dX]$")
+# GB 32100-2015: 18 characters from digits and upper-case letters without I, O, Z, S, V.
+CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+ID_CARD_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+ID_CARD_CHECK = "10X98765432"
+PROOF_LENGTH = 6
+
+
+def normalize(raw: str) -> str:
+    return re.sub(r"\s+", "", raw or "").upper()
+
+
+def id_card_check_char(first17: str) -> str:
+    """Return the GB 11643 check character for the first 17 digits of an ID card number."""
+    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_CARD_WEIGHTS, strict=True))
+    return ID_CARD_CHECK[total % 11]
+
+
+def validate_id_card(raw: str) -> str:
+    number = normalize(raw)
+    if not ID_CARD_RE.match(number) or id_card_check_char(number[:17]) != number[17]:
+        raise ValidationError(_("Enter a valid 18-character resident ID card number."), code="invalid_id_card")
+    return number
+
+
+def validate_credit_code(raw: str) -> str:
+    number = normalize(raw)
+    if not CREDIT_CODE_RE.match(number):
+        raise ValidationError(
+            _("Enter a valid 18-character unified social credit code (business licence)."), code="invalid_credit_code"
+        )
+    return number
+
+
+def digest(value: str) -> str:
+    key = settings.IDENTITY_HASH_KEY.encode()
+    return hmac.new(key, normalize(value).encode(), hashlib.sha256).hexdigest()
+
+
+def tail(value: str) -> str:
+    return normalize(value)[-PROOF_LENGTH:]
+
+
+def mask(value: str) -> str:
+    """Return the display form: the first six and last four characters, the rest starred."""
+    number = normalize(value)
+    if len(number) <= 10:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def matches(stored_digest: str, candidate: str) -> bool:
+    return bool(stored_digest) and hmac.compare_digest(stored_digest, digest(candidate))

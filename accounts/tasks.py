@@ -1,0 +1,16 @@
+"""Periodic housekeeping for accounts."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from accounts.models import LinkAttempt
+
+LINK_ATTEMPT_RETENTION_DAYS = 90
+
+
+@shared_task
+def purge_link_attempts() -> int:
+    """Delete link attempts older than the retention period; the throttle only looks at the last half hour."""
+    cutoff = timezone.now() - timezone.timedelta(days=LINK_ATTEMPT_RETENTION_DAYS)
+    deleted, _ = LinkAttempt.objects.filter(attempted_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,15 @@
+"""The test overlay: the real settings, with a fast password hasher and in-memory mail.
+
+The database and the broker are NOT replaced: with DATABASE_URL and REDIS_URL set the suite runs on
+PostgreSQL and Redis (as CI does), and tests/portal/test_worker.py sends a task to a real worker.
+"""
+
+from portal.settings import *  # noqa: F403
+from portal.settings import DATABASES, VAR_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so that a worker process started by a test sees the same test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
