@@ -11,10 +11,11 @@ from accounts.models import ElectricityAccount, LinkAttempt, Role, User
 class LinkRefused(Exception):
     """Linking was refused; the message says why, in the user's language, and is safe to show."""
 
-    def __init__(self, message: str, *, field: str = "proof") -> None:
+    def __init__(self, message: str, *, field: str = "proof", throttled: bool = False) -> None:
         super().__init__(message)
         self.message = message
-        self.field = field
+        self.field = field  # the form field the message belongs to, "__all__" for the whole form
+        self.throttled = throttled  # too many wrong proofs recently: the API answers 429
 
 
 @transaction.atomic
@@ -55,6 +56,7 @@ def link_account(*, by: User, number: str, proof: str) -> ElectricityAccount:
             _("Too many wrong attempts. Please try again in %(minutes)d minutes or visit a business hall.")
             % {"minutes": minutes},
             field="__all__",
+            throttled=True,
         )
     with transaction.atomic():
         account = (

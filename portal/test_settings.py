@@ -4,6 +4,8 @@ The database and the broker are NOT replaced: with DATABASE_URL and REDIS_URL se
 PostgreSQL and Redis (as CI does), and tests/portal/test_worker.py sends a task to a real worker.
 """
 
+import os
+
 from portal.settings import *  # noqa: F403
 from portal.settings import DATABASES, VAR_DIR
 
@@ -11,5 +13,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not memory, so that a worker process started by a test sees the same test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A file, not memory, so that a worker process started by a test sees the same test database; one per
+    # test process, so that two test runs on one machine do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
