@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Window
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from accounts import identity
@@ -269,6 +270,13 @@ class ElectricityAccount(models.Model):
         return self.number
 
 
+class MeterReadingQuerySet(models.QuerySet["MeterReading"]):
+    def latest(self, months: int = 12) -> MeterReadingQuerySet:
+        """Each account's `months` most recent readings, for any number of accounts in one query."""
+        recency = Window(RowNumber(), partition_by=[models.F("account_id")], order_by=models.F("period").desc())
+        return self.annotate(recency=recency).filter(recency__lte=months)
+
+
 class MeterReading(models.Model):
     """One month's metered consumption of an account."""
 
@@ -283,6 +291,8 @@ class MeterReading(models.Model):
     valley_kwh = models.DecimalField(
         _("valley (kWh)"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
+
+    objects = MeterReadingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("meter reading")

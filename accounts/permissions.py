@@ -1,7 +1,8 @@
 """Who may do what. Pages and the API both ask here.
 
 Objects a user may not see are filtered out by the models' `visible_to()` (so they answer 404); actions a
-user may not take answer 403. tests/accounts/test_access_matrix.py holds every page and endpoint to this.
+user may not take answer 403. tests/accounts/test_page_access.py and test_api_access.py hold every page and
+endpoint to this.
 """
 
 from django.contrib.auth.models import AnonymousUser

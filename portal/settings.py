@@ -208,6 +208,9 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Preloading commits every subdomain of the company's domain to HTTPS for years: the domain's owner opts in
+# with SECURE_HSTS_PRELOAD=true, so `check --deploy` does not warn while it is off.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_AGE = 60 * 60 * 8
 
@@ -228,6 +231,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every app has a `status`; name each enum for its model so the schema stays unambiguous as apps grow.
+    "ENUM_NAME_OVERRIDES": {"AccountStatusEnum": "accounts.models.AccountStatus"},
 }
 
 # --- Logging --------------------------------------------------------------------------------------------

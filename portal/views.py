@@ -1,5 +1,65 @@
+"""The home page, one per kind of visitor: the public landing page, a customer's accounts, a staff member's unit.
+
+Each variant runs a fixed number of queries whatever the number of accounts, readings or 台区
+(tests/portal/test_home.py counts them).
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.models import Department, ElectricityAccount, ServiceGrid, User
+from accounts.views import recent_consumption
+
+CUSTOMER_ACCOUNTS_PER_PAGE = 10
+GRIDS_PER_PAGE = 25
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "portal/home_anonymous.html")
+    if user.is_customer:
+        return customer_home(request, user)
+    if user.department_id is None:
+        return company_home(request)
+    return department_home(request, user)
+
+
+def customer_home(request: HttpRequest, user: User) -> HttpResponse:
+    """Each linked account with its latest twelve months of consumption, or a call to link one."""
+    accounts = user.linked_accounts.select_related("customer", "grid").order_by("number")
+    page = Paginator(accounts, CUSTOMER_ACCOUNTS_PER_PAGE).get_page(request.GET.get("page"))
+    consumption = recent_consumption(page.object_list)
+    cards = [(account, consumption[account.pk]) for account in page.object_list]
+    return render(request, "portal/home_customer.html", {"page": page, "cards": cards})
+
+
+def department_home(request: HttpRequest, user: User) -> HttpResponse:
+    """The staff member's department, and every 台区 under it with its customers counted; a grid manager's own first."""
+    department = Department.objects.select_related("parent").get(pk=user.department_id)
+    own_first = Case(When(manager_id=user.pk, then=Value(0)), default=Value(1), output_field=IntegerField())
+    grids = ServiceGrid.objects.filter(department__in=Department.objects.subtree_of(department))
+    ordered_ids = grids.order_by(own_first, "code").values_list("pk", flat=True)
+    page = Paginator(ordered_ids, GRIDS_PER_PAGE).get_page(request.GET.get("page"))
+    # Count customers for this page's 台区 only: annotating before paginating would make the paginator's count
+    # aggregate every account of the department, which at company level is every account there is.
+    rows = (
+        grids.filter(pk__in=list(page.object_list))
+        .select_related("department", "manager")
+        .annotate(customer_count=Count("accounts__customer", distinct=True), account_count=Count("accounts"))
+        .order_by(own_first, "code")
+    )
+    return render(request, "portal/home_staff.html", {"department": department, "page": page, "grids": rows})
+
+
+def company_home(request: HttpRequest) -> HttpResponse:
+    """For an administrator outside the department tree: its top level, each unit with the units below it."""
+    tops = Department.objects.filter(parent__isnull=True).prefetch_related("children").order_by("code")
+    totals = {
+        "departments": Department.objects.count(),
+        "grids": ServiceGrid.objects.count(),
+        "accounts": ElectricityAccount.objects.count(),
+    }
+    return render(request, "portal/home_company.html", {"departments": tops, "totals": totals})

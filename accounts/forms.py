@@ -1,0 +1,195 @@
+"""The forms of the accounts pages: sign-in, registration, linking an account, the staff's account search.
+
+Every form renders its widgets with Bootstrap's classes through PortalBoundField; Django itself ties each
+input to its help text and errors (aria-describedby, aria-invalid), and templates/includes/field.html gives
+those the ids it expects.
+"""
+
+import re
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts import identity
+from accounts.models import (
+    AccountStatus,
+    CustomerClass,
+    ElectricityAccountQuerySet,
+    User,
+    account_number_validator,
+    phone_validator,
+)
+
+# Digits for an ID card (its last may be X); digits and capitals for a business licence's credit code.
+PROOF_RE = re.compile(rf"^[0-9A-Z]{{{identity.PROOF_LENGTH}}}$")
+
+
+class PortalBoundField(forms.BoundField):
+    """A bound field whose widget carries Bootstrap's classes, and `is-invalid` when the field has errors."""
+
+    def build_widget_attrs(self, attrs: dict, widget: forms.Widget | None = None) -> dict:
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        classes = [attrs.get("class", ""), _bootstrap_class(widget)]
+        if self.errors:
+            classes.append("is-invalid")
+        attrs["class"] = " ".join(name for name in classes if name)
+        return attrs
+
+
+def _bootstrap_class(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    if isinstance(widget, forms.Select):
+        return "form-select"
+    return "form-control"
+
+
+class PortalFormMixin:
+    bound_field_class = PortalBoundField
+
+
+class LoginForm(PortalFormMixin, auth_forms.AuthenticationForm):
+    """Sign in with whatever the person registered with: mobile number, e-mail address or user name."""
+
+    username = auth_forms.UsernameField(
+        label=_("Mobile number, e-mail or user name"),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+
+class RegistrationForm(PortalFormMixin, forms.Form):
+    """A customer's web login: one mobile number or e-mail address, and a password."""
+
+    login = forms.CharField(
+        label=_("Mobile number or e-mail"),
+        max_length=150,  # it becomes the user name (accounts.actions.register_customer)
+        help_text=_("An 11-digit mobile number, or an e-mail address. You will sign in with it."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_login(self) -> str:
+        login = self.cleaned_data["login"].strip()
+        if login.isdigit():
+            phone_validator(login)
+        else:
+            validate_email(login)
+            login = login.lower()
+        if User.objects.filter(Q(phone=login) | Q(email__iexact=login) | Q(username__iexact=login)).exists():
+            raise ValidationError(_("This mobile number or e-mail is already registered."), code="duplicate")
+        return login
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", ValidationError(_("The two passwords differ."), code="password_mismatch"))
+        elif password1 and "login" in cleaned:
+            self._validate_password(password1, login=cleaned["login"])
+        return cleaned
+
+    def _validate_password(self, password: str, *, login: str) -> None:
+        # The validators compare the password with the user's attributes, so give them the would-be user.
+        email = "" if login.isdigit() else login
+        candidate = User(username=login, email=email, full_name=self.cleaned_data.get("full_name", ""))
+        try:
+            password_validation.validate_password(password, candidate)
+        except ValidationError as error:
+            self.add_error("password1", error)
+
+
+class LinkAccountForm(PortalFormMixin, forms.Form):
+    """An account number, and the proof that the customer holds it: the identity number's last six."""
+
+    number = forms.CharField(
+        label=_("Account number"),
+        max_length=20,
+        help_text=_("The 10-digit account number (户号) printed on your electricity bill."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    proof = forms.CharField(
+        label=_("Last six characters of the identity number"),
+        max_length=20,
+        help_text=_("The last six characters of the ID card or business licence number registered for this account."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_number(self) -> str:
+        # People copy the number from a bill, where it is often printed in groups of digits.
+        number = re.sub(r"\s+", "", self.cleaned_data["number"])
+        account_number_validator(number)
+        return number
+
+    def clean_proof(self) -> str:
+        proof = identity.normalize(self.cleaned_data["proof"])
+        if not PROOF_RE.match(proof):
+            raise ValidationError(
+                _("Enter exactly the last six characters of the identity number (digits, or X)."), code="invalid_proof"
+            )
+        return proof
+
+
+class AccountSearchForm(PortalFormMixin, forms.Form):
+    """The staff's look-up of electricity accounts: by number prefix or customer name, and two filters."""
+
+    q = forms.CharField(
+        label=_("Account number or customer name"),
+        max_length=100,
+        required=False,
+        help_text=_("The beginning of an account number, or a part of the customer's name."),
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *AccountStatus.choices]
+    )
+    customer_class = forms.ChoiceField(
+        label=_("Customer class"), required=False, choices=[("", _("Any class")), *CustomerClass.choices]
+    )
+
+    def has_criteria(self) -> bool:
+        return any(self.cleaned_data.get(name) for name in ("q", "status", "customer_class"))
+
+    def filter(self, accounts: ElectricityAccountQuerySet) -> ElectricityAccountQuerySet:
+        data = self.cleaned_data
+        accounts = accounts.search(data["q"])
+        if data["status"]:
+            accounts = accounts.filter(status=data["status"])
+        if data["customer_class"]:
+            accounts = accounts.filter(customer_class=data["customer_class"])
+        return accounts
+
+
+class PasswordChangeForm(PortalFormMixin, auth_forms.PasswordChangeForm):
+    pass
+
+
+class PasswordResetForm(PortalFormMixin, auth_forms.PasswordResetForm):
+    pass
+
+
+class SetPasswordForm(PortalFormMixin, auth_forms.SetPasswordForm):
+    pass

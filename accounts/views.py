@@ -1,0 +1,180 @@
+"""The accounts pages: registration, linking an account, a customer's accounts, account detail, staff search.
+
+Sign-in, sign-out and the password pages are Django's own views, wired in accounts/urls.py. Objects a user
+may not see answer 404 (through ElectricityAccount.objects.visible_to); pages a role may not use answer 403
+(accounts.permissions). tests/accounts/test_page_access.py holds every page to that.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.actions import LinkRefused, link_account, register_customer, unlink_account
+from accounts.forms import AccountSearchForm, LinkAccountForm, RegistrationForm
+from accounts.models import ElectricityAccount, MeterReading
+from accounts.permissions import can_link_accounts, can_search_accounts, is_customer
+
+READING_MONTHS = 12
+SEARCH_PAGE_SIZE = 25
+LIST_PAGE_SIZE = 25
+
+View = Callable[..., HttpResponse]
+
+
+def only_for(allowed: Callable[..., bool]) -> Callable[[View], View]:
+    """Sign-in required (else the login page), then 403 unless `allowed(user)`."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def checked(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            if not allowed(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return login_required(checked)
+
+    return decorator
+
+
+@dataclass
+class Consumption:
+    """An account's latest monthly readings, oldest first, as the pages show them: a table, totals, a chart."""
+
+    readings: list[MeterReading]
+
+    @property
+    def total_kwh(self) -> Decimal:
+        return sum((reading.total_kwh for reading in self.readings), Decimal(0))
+
+    @property
+    def average_kwh(self) -> Decimal | None:
+        return (self.total_kwh / len(self.readings)).quantize(Decimal("0.01")) if self.readings else None
+
+    def chart(self) -> dict:
+        """The data of templates/includes/consumption_chart.html, read by static/js/consumption-chart.js."""
+        readings = self.readings
+        if any(reading.peak_kwh is not None and reading.valley_kwh is not None for reading in readings):
+            series = [
+                {"key": "peak", "label": _("Peak (kWh)"), "values": [r.peak_kwh or 0 for r in readings]},
+                {"key": "valley", "label": _("Valley (kWh)"), "values": [r.valley_kwh or 0 for r in readings]},
+                {"key": "other", "label": _("Flat or unsplit (kWh)"), "values": [_unsplit(r) for r in readings]},
+            ]
+            series = [line for line in series if any(line["values"])]
+        else:
+            series = [{"key": "total", "label": _("Total (kWh)"), "values": [r.total_kwh for r in readings]}]
+        for line in series:
+            line["values"] = [str(value) for value in line["values"]]
+        return {"labels": [f"{r.period:%Y-%m}" for r in readings], "unit": "kWh", "series": series}
+
+
+def _unsplit(reading: MeterReading) -> Decimal:
+    """The part of a month's total that is neither peak nor valley: all of it on a meter without time-of-use."""
+    if reading.peak_kwh is None or reading.valley_kwh is None:
+        return reading.total_kwh
+    return max(reading.total_kwh - reading.peak_kwh - reading.valley_kwh, Decimal(0))
+
+
+def recent_consumption(accounts: Iterable[ElectricityAccount]) -> dict[int, Consumption]:
+    """The latest twelve monthly readings of each account, in one query however many accounts and readings."""
+    ids = [account.pk for account in accounts]
+    readings = MeterReading.objects.filter(account_id__in=ids).latest(READING_MONTHS).order_by("account_id", "period")
+    by_account: dict[int, list[MeterReading]] = {pk: [] for pk in ids}
+    for reading in readings:
+        by_account[reading.account_id].append(reading)
+    return {pk: Consumption(rows) for pk, rows in by_account.items()}
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("portal:home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = register_customer(
+                login=data["login"], password=data["password1"], full_name=data["full_name"], language=get_language()
+            )
+        except IntegrityError:
+            # Someone registered the same login between the form's check and the insert.
+            form.add_error("login", _("This mobile number or e-mail is already registered."))
+        else:
+            login(request, user, backend="accounts.backends.PhoneOrEmailBackend")
+            messages.success(request, _("Welcome! Now link your electricity account to see it here."))
+            return redirect("accounts:link")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@only_for(can_link_accounts)
+def link(request: HttpRequest) -> HttpResponse:
+    form = LinkAccountForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account = link_account(by=request.user, number=data["number"], proof=data["proof"])
+        except LinkRefused as refusal:
+            form.add_error(None if refusal.field == "__all__" else refusal.field, refusal.message)
+            status = 429 if refusal.throttled else 200
+        else:
+            messages.success(request, _("Account %(number)s is now linked to you.") % {"number": account.number})
+            return redirect("accounts:detail", number=account.number)
+    return render(request, "accounts/link.html", {"form": form}, status=status)
+
+
+@only_for(is_customer)
+def account_list(request: HttpRequest) -> HttpResponse:
+    accounts = request.user.linked_accounts.select_related("customer", "grid").order_by("number")
+    page = Paginator(accounts, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/account_list.html", {"page": page})
+
+
+@require_POST
+@only_for(is_customer)
+def unlink(request: HttpRequest, number: str) -> HttpResponse:
+    account = get_object_or_404(request.user.linked_accounts, number=number)
+    unlink_account(account, by=request.user)
+    messages.success(request, _("Account %(number)s is no longer linked to you.") % {"number": account.number})
+    return redirect("accounts:list")
+
+
+@login_required
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    accounts = ElectricityAccount.objects.visible_to(request.user).select_related("customer", "grid__manager")
+    account = get_object_or_404(accounts, number=number)
+    consumption = recent_consumption([account])[account.pk]
+    return render(request, "accounts/account_detail.html", {"account": account, "consumption": consumption})
+
+
+@only_for(can_search_accounts)
+def search(request: HttpRequest) -> HttpResponse:
+    form = AccountSearchForm(request.GET)
+    page = None
+    if form.is_valid() and form.has_criteria():
+        accounts = form.filter(ElectricityAccount.objects.visible_to(request.user))
+        accounts = accounts.select_related("customer", "grid").order_by("number")
+        page = Paginator(accounts, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    fragment = _is_htmx_fragment(request)
+    template = "accounts/_search_results.html" if fragment else "accounts/search.html"
+    response = render(request, template, {"form": form, "page": page, "fragment": fragment})
+    # The same URL answers a whole page or, to htmx, only the results: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _is_htmx_fragment(request: HttpRequest) -> bool:
+    """Whether htmx asked for the part of the page it swaps; restoring history needs the whole page."""
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")

@@ -1,0 +1,71 @@
+"""The OpenAPI schema and its two documentation pages, which must work without internet access."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.urls import reverse
+from drf_spectacular.drainage import GENERATOR_STATS
+
+# Every endpoint of the API, with the methods it answers.
+API_OPERATIONS = {
+    "/api/v1/me/": {"get": "me_retrieve"},
+    "/api/v1/accounts/": {"get": "accounts_list"},
+    "/api/v1/accounts/{number}/": {"get": "accounts_retrieve"},
+    "/api/v1/accounts/link/": {"post": "accounts_link"},
+    "/api/v1/accounts/{number}/link/": {"delete": "accounts_unlink"},
+}
+
+
+@pytest.fixture
+def schema(client) -> dict:
+    response = client.get(reverse("api-schema"), {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_schema_is_openapi_3_and_documents_every_endpoint(schema):
+    assert schema["openapi"].startswith("3.")
+    operations = {
+        path: {method: operation["operationId"] for method, operation in methods.items()}
+        for path, methods in schema["paths"].items()
+    }
+    assert operations == API_OPERATIONS
+
+
+def test_every_operation_is_tagged_and_summarised(schema):
+    for methods in schema["paths"].values():
+        for operation in methods.values():
+            assert operation["tags"]
+            assert operation["summary"]
+
+
+def test_schema_documents_the_account_list_filters_and_the_link_input(schema):
+    list_parameters = {p["name"] for p in schema["paths"]["/api/v1/accounts/"]["get"]["parameters"]}
+    assert list_parameters == {"q", "status", "customer_class", "grid", "page"}
+    link_input = schema["components"]["schemas"]["AccountLink"]
+    assert link_input["required"] == ["number", "proof"]
+    assert "id_number_masked" in schema["components"]["schemas"]["Account"]["properties"]
+
+
+def test_schema_is_valid_and_generated_without_warnings(tmp_path):
+    GENERATOR_STATS.reset()  # count only this generation's warnings, not those of earlier tests
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    assert target.read_text().startswith("openapi: 3.")
+
+
+@pytest.mark.parametrize("url_name", ["api-docs", "api-redoc"])
+def test_api_docs_load_only_local_static_files(client, url_name):
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for outside in ("http://", "https://", "cdn", "unpkg", "jsdelivr", "googleapis"):
+        assert outside not in html
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert any(asset.endswith(".js") for asset in assets)
+    for asset in assets:
+        assert asset.startswith(settings.STATIC_URL)
+        assert finders.find(asset.removeprefix(settings.STATIC_URL)), f"{asset} is not a static file"
