@@ -9,8 +9,8 @@ from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.consumption import recent_consumption
 from accounts.models import Department, ElectricityAccount, ServiceGrid, User
-from accounts.views import recent_consumption
 
 CUSTOMER_ACCOUNTS_PER_PAGE = 10
 GRIDS_PER_PAGE = 25
