@@ -10,6 +10,7 @@ import os
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from accounts.models import DepartmentKind, Role, User
 from tests.factories import (
@@ -43,6 +44,22 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             problems.append(f"Redis does not answer: {error}")
     if problems:
         pytest.exit("CI requires the real services: " + "; ".join(problems), returncode=1)
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Tests assert the English source strings; tests/portal/test_translations.py proves the Chinese default."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def chinese_default(settings, english):
+    """The portal as it ships: Simplified Chinese unless the visitor asks for English."""
+    settings.LANGUAGE_CODE = "zh-hans"
+    with translation.override("zh-hans"):
+        yield
 
 
 @pytest.fixture

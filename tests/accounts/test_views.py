@@ -566,7 +566,7 @@ def test_log_out_is_a_form_posting_with_a_csrf_token(client, alice):
     assert "csrfmiddlewaretoken" in form
 
 
-def test_pages_are_in_simplified_chinese_by_default_and_say_so(client, db):
+def test_pages_are_in_simplified_chinese_by_default_and_say_so(client, db, chinese_default):
     text = client.get(reverse("portal:home")).text
     assert '<html lang="zh-hans">' in text
     assert 'href="#main">' in text and 'id="main"' in text
@@ -607,7 +607,7 @@ def test_an_unknown_page_answers_with_the_portals_404(client, db):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "We could not find that page" in response.text
-    assert '<html lang="zh-hans">' in response.text
+    assert '<html lang="en">' in response.text
 
 
 def test_a_refused_page_answers_with_the_portals_403(client, charlie):

@@ -1,0 +1,57 @@
+# A newcomer needs two targets: `make demo` and `make test` (README.md). The rest are for working on the code.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: demo test lint fmt migrations-check vendor bench clean
+
+# Re-install only when a pinned requirements file changed since the last install (the stamp is older).
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-runtime: requirements.txt | $(BIN)/python
+	@echo "==> Installing the pinned requirements into $(VENV)"
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	@echo "==> Installing the pinned requirements and the test tools into $(VENV)"
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-runtime
+
+## The portal on http://127.0.0.1:$(PORT) with a worker and beat, on SQLite and the filesystem broker.
+demo: $(VENV)/.installed-runtime
+	bash scripts/demo.sh
+
+## Everything CI runs: on SQLite by default, on PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set.
+test: lint migrations-check
+	$(BIN)/pytest
+
+## ruff, as CI runs it; `make fmt` fixes what it can.
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Django's system checks, and no model change without its migration.
+migrations-check: $(VENV)/.installed-dev
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## Re-vendor Bootstrap, Chart.js and HTMX from the npm registry (only to change a pinned version).
+vendor:
+	bash scripts/vendor-static.sh
+
+## The seeding benchmark on PostgreSQL (its own database portal_bench unless DATABASE_URL is set): ARGS="...".
+bench: $(VENV)/.installed-runtime
+	$(BIN)/python bench/seed_demo.py $(ARGS)
+
+## Start over: the demo database, broker files, collected static files and caches go; .venv stays.
+clean:
+	rm -rf var staticfiles .pytest_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

@@ -1,0 +1,84 @@
+"""`manage.py seed_demo`: build the demo city (accounts.demo), show progress, print the demo logins."""
+
+import sys
+import time
+import unicodedata
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from accounts import demo
+from accounts.models import Customer, Department, ElectricityAccount, MeterReading, Role, ServiceGrid, User
+
+
+class Command(BaseCommand):
+    help = "Build the demo city: departments, 台区, staff with known logins, customers, accounts and readings."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="The same seed gives the same city.")
+        parser.add_argument(
+            "--accounts", type=int, default=demo.DEFAULT_ACCOUNTS, help="How many electricity accounts the city has."
+        )
+        parser.add_argument(
+            "--chunk-size", type=int, default=demo.CHUNK_SIZE, help="Accounts inserted per transaction."
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing if any electricity account exists already."
+        )
+
+    def handle(self, *args: Any, seed: int, accounts: int, chunk_size: int, if_empty: bool, **options: Any) -> None:
+        if not 0 <= accounts <= demo.MAX_ACCOUNTS:
+            raise CommandError(_("--accounts must be between 0 and %(max)d.") % {"max": demo.MAX_ACCOUNTS})
+        if chunk_size < 1 or seed < 0:
+            raise CommandError(_("--chunk-size must be positive and --seed not negative."))
+        quiet = options["verbosity"] == 0
+        if if_empty and ElectricityAccount.objects.exists():
+            self.stdout.write(_("The database already has electricity accounts: nothing was seeded."))
+            if not quiet:
+                self._print_logins()  # `make demo` shows them on every start
+            return
+        started = time.monotonic()
+        with tqdm(total=accounts, unit=" accounts", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
+            counts = demo.seed_city(seed=seed, accounts=accounts, chunk_size=chunk_size, progress=bar.update)
+        if not quiet:
+            self._print_logins()
+            self._print_counts(counts, time.monotonic() - started)
+
+    def _print_logins(self) -> None:
+        header = (_("Username"), _("Role"), _("Department"), _("Password"))
+        rows = [
+            (user.username, Role(user.role).label, str(user.department or "—"), demo.DEMO_PASSWORD)
+            for user in demo.demo_logins()
+        ]
+        widths = [max(_width(str(row[column])) for row in [header, *rows]) for column in range(len(header))]
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING(_("Demo logins")))
+        for row in [header, *rows]:
+            self.stdout.write("  ".join(_pad(str(cell), width) for cell, width in zip(row, widths, strict=True)))
+
+    def _print_counts(self, counts: demo.Counts, seconds: float) -> None:
+        self.stdout.write("")
+        totals = [
+            (_("Departments"), Department.objects.count(), None),
+            (_("Service grids (台区)"), ServiceGrid.objects.count(), None),
+            (_("Staff"), User.objects.exclude(role=Role.CUSTOMER).count(), None),
+            (_("Customers"), Customer.objects.count(), counts.customers),
+            (_("Electricity accounts"), ElectricityAccount.objects.count(), counts.accounts),
+            (_("Meter readings"), MeterReading.objects.count(), counts.readings),
+        ]
+        for label, total, added in totals:
+            suffix = "" if added is None else " " + _("(%(added)d added)") % {"added": added}
+            self.stdout.write(f"{label}: {total}{suffix}")
+        self.stdout.write(_("Done in %(seconds).1f s.") % {"seconds": seconds})
+
+
+def _width(text: str) -> int:
+    """The width on a terminal: Chinese characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
