@@ -87,6 +87,8 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("mobile phone"), max_length=11, blank=True, validators=[phone_validator])
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    # Staff on leave or off shift are skipped when orders are assigned (services.routing).
+    is_available = models.BooleanField(_("available for new orders"), default=True)
 
     objects = PortalUserManager()
 

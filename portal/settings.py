@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_beat",
     "accounts",
+    "services",
     "portal",
 ]
 

@@ -1,0 +1,147 @@
+"""Every change to a work order that matters, whatever its kind.
+
+Each function takes the acting user as `by`, runs in one transaction, locks the order row, appends to the
+timeline (services.events) and queues side effects to run after commit. Kind-specific steps (services.repair,
+services.applications) are built from these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Department, User
+from services import events
+from services.models import EventKind, Priority, Status, WorkOrder
+from services.models.orders import allowed_transitions
+
+
+class TransitionRefused(Exception):
+    """A status change the order's kind does not allow from its current status (409 in the API)."""
+
+    def __init__(self, order: WorkOrder, to: str) -> None:
+        self.order, self.to = order, to
+        self.message = _("A %(kind)s order cannot go from “%(old)s” to “%(new)s”.") % {
+            "kind": order.get_kind_display(),
+            "old": order.get_status_display(),
+            "new": Status(to).label,
+        }
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True)
+class NewOrder:
+    """What every kind of request needs to open an order; the kind's own action adds its particulars."""
+
+    kind: str
+    channel: str
+    description: str
+    sub_type: str = ""
+    customer_id: int | None = None
+    account_id: int | None = None
+    grid_id: int | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
+    location: str = ""
+    reported_by: User | None = None
+    priority: int = Priority.NORMAL
+
+
+def open_order(new: NewOrder, *, by: User | None) -> WorkOrder:
+    """Create a work order with its number and its first timeline event (call inside the kind's transaction)."""
+    now = timezone.now()
+    order = WorkOrder.objects.create(
+        kind=new.kind,
+        sub_type=new.sub_type,
+        channel=new.channel,
+        description=new.description,
+        customer_id=new.customer_id,
+        account_id=new.account_id,
+        grid_id=new.grid_id,
+        contact_name=new.contact_name,
+        contact_phone=new.contact_phone,
+        location=new.location,
+        reported_by=new.reported_by,
+        created_by=by,
+        priority=new.priority,
+        opened_at=now,
+    )
+    # The number is the local acceptance date and the row id: unique without a shared counter to contend for.
+    order.number = f"{timezone.localdate(now):%Y%m%d}{order.pk:08d}"
+    order.save(update_fields=["number"])
+    events.record(order, EventKind.CREATED, by=by, new=order.number, public=True, at=now)
+    return order
+
+
+def lock(order: WorkOrder) -> WorkOrder:
+    """Re-read the order with its row locked for the rest of the transaction."""
+    return WorkOrder.objects.select_for_update().get(pk=order.pk)
+
+
+def change_status(order: WorkOrder, to: str, *, by: User | None, note: str = "", public: bool = True) -> WorkOrder:
+    """Move the order to `to` if its kind allows it from where it is; else raise TransitionRefused."""
+    with transaction.atomic():
+        order = lock(order)
+        if to not in allowed_transitions(order.kind, order.status):
+            raise TransitionRefused(order, to)
+        old = order.status
+        order.status = to
+        fields = ["status"]
+        if to in (Status.CLOSED, Status.CANCELLED):
+            order.closed_at = timezone.now()
+            fields.append("closed_at")
+        order.save(update_fields=fields)
+        events.record(order, EventKind.STATUS_CHANGED, by=by, old=old, new=to, note=note, public=public)
+    return order
+
+
+def assign(order: WorkOrder, assignee: User, *, by: User | None, note: str = "") -> WorkOrder:
+    """Give the order to `assignee` (a new order becomes assigned); the department follows the assignee's."""
+    with transaction.atomic():
+        order = lock(order)
+        old = order.assigned_to
+        order.assigned_to = assignee
+        order.department_id = assignee.department_id or order.department_id
+        fields = ["assigned_to", "department"]
+        if order.status == Status.NEW:
+            order.status = Status.ASSIGNED
+            fields.append("status")
+        order.save(update_fields=fields)
+        events.record(order, EventKind.ASSIGNED, by=by, old=old or "", new=assignee, note=note)
+    return order
+
+
+def transfer(order: WorkOrder, department: Department, *, by: User, note: str) -> WorkOrder:
+    """Pass the order to another department (内转外不转: inside the company, never back to the customer)."""
+    with transaction.atomic():
+        order = lock(order)
+        old = order.department
+        order.department, order.assigned_to = department, None
+        order.save(update_fields=["department", "assigned_to"])
+        events.record(order, EventKind.TRANSFERRED, by=by, old=old or "", new=department, note=note)
+    return order
+
+
+def add_comment(order: WorkOrder, *, by: User, text: str, public: bool) -> None:
+    """Add a comment, visible to the customer or internal."""
+    with transaction.atomic():
+        order = lock(order)
+        events.record(order, EventKind.COMMENT, by=by, note=text, public=public)
+
+
+def chase(order: WorkOrder, *, by: User, note: str = "") -> WorkOrder:
+    """Record the customer's chase (催办) on an open order and raise its priority by one step."""
+    with transaction.atomic():
+        order = lock(order)
+        if not order.is_open:
+            raise TransitionRefused(order, order.status)
+        events.record(order, EventKind.CHASE, by=by, note=note, public=True)
+        if order.priority > Priority.URGENT:
+            old = order.priority
+            order.priority -= 1
+            order.save(update_fields=["priority"])
+            events.record(order, EventKind.PRIORITY_CHANGED, by=by, old=old, new=order.priority)
+    return order

@@ -1,0 +1,251 @@
+"""The work order (工单): every customer request, whatever its kind, and its timeline and attachments.
+
+What is particular to a kind lives in that kind's own model, one-to-one with its order (repair.FaultReport,
+applications.ServiceApplication, later complaints). Status changes are allowed by TRANSITIONS, checked in one
+place: services.actions.change_status.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Customer, Department, ElectricityAccount, ServiceGrid, User
+
+
+class OrderKind(models.TextChoices):
+    ENQUIRY = "enquiry", _("Enquiry")
+    INFORMATION_QUERY = "information_query", _("Information query")
+    FAULT_REPAIR = "fault_repair", _("Fault repair")
+    SERVICE_APPLICATION = "service_application", _("Service application")
+    BUSINESS_APPLICATION = "business_application", _("Business application")
+    COMPLAINT = "complaint", _("Complaint")
+    MISCONDUCT_REPORT = "misconduct_report", _("Report of misconduct")
+    OPINION = "opinion", _("Opinion")
+    SUGGESTION = "suggestion", _("Suggestion")
+    PRAISE = "praise", _("Praise")
+    INSPECTION = "inspection", _("Inspection")
+
+
+class Channel(models.TextChoices):
+    COUNTER = "counter", _("Business hall counter")
+    HOTLINE = "95598", _("95598 hotline")
+    WEB = "web", _("Website or app")
+    KIOSK = "kiosk", _("Self-service kiosk")
+    REGULATOR = "12398", _("12398 energy regulator hotline")
+    GOVERNMENT = "12345", _("12345 government hotline")
+    LETTER = "letter", _("Letter")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")  # accepted into the system, not yet with anyone
+    ASSIGNED = "assigned", _("Assigned")  # with a person, not yet taken up
+    ACCEPTED = "accepted", _("Accepted")  # the repair crew has taken the dispatch
+    DEPARTED = "departed", _("Crew on the way")  # repair crew left for the site
+    ARRIVED = "arrived", _("Crew on site")  # repair crew reached the site
+    JOINED_OUTAGE = "joined_outage", _("Part of a known outage")  # waits on the outage's own repair
+    IN_PROGRESS = "in_progress", _("In progress")  # being worked
+    WAITING_CUSTOMER = "waiting_customer", _("Waiting for the customer")  # clocks paused
+    RESOLVED = "resolved", _("Resolved")  # the company's work is done; the customer may confirm or dispute
+    CLOSED = "closed", _("Closed")  # final; the return visit follows
+    CANCELLED = "cancelled", _("Cancelled")  # withdrawn or a duplicate; final
+
+
+OPEN_STATUSES = frozenset(Status) - {Status.CLOSED, Status.CANCELLED}
+
+_GENERAL = {
+    Status.NEW: {Status.ASSIGNED, Status.CANCELLED},
+    Status.ASSIGNED: {Status.IN_PROGRESS, Status.CANCELLED},
+    Status.IN_PROGRESS: {Status.WAITING_CUSTOMER, Status.RESOLVED},
+    Status.WAITING_CUSTOMER: {Status.IN_PROGRESS, Status.CANCELLED},
+    Status.RESOLVED: {Status.CLOSED, Status.IN_PROGRESS},
+}
+
+# Each kind's allowed moves: status → the statuses it may go to. Anything else is refused (409 in the API).
+TRANSITIONS: dict[str, dict[str, set[str]]] = {
+    OrderKind.FAULT_REPAIR: {
+        # Triage sends a report to a crew, onto a known outage, or resolves it at once (arrears, premises).
+        Status.NEW: {Status.ASSIGNED, Status.JOINED_OUTAGE, Status.RESOLVED, Status.CANCELLED},
+        Status.ASSIGNED: {Status.ACCEPTED, Status.CANCELLED},
+        Status.ACCEPTED: {Status.DEPARTED},
+        Status.DEPARTED: {Status.ARRIVED},
+        # Restored, or the crew cannot complete and the order goes back for another dispatch.
+        Status.ARRIVED: {Status.RESOLVED, Status.ASSIGNED},
+        Status.JOINED_OUTAGE: {Status.RESOLVED, Status.ASSIGNED},
+        # The customer confirms (or the confirmation period ends), or disputes and a crew goes again.
+        Status.RESOLVED: {Status.CLOSED, Status.ASSIGNED},
+    },
+    OrderKind.SERVICE_APPLICATION: _GENERAL,
+}
+
+
+def allowed_transitions(kind: str, status: str) -> set[str]:
+    return TRANSITIONS.get(kind, _GENERAL).get(status, set())
+
+
+class Priority(models.IntegerChoices):
+    URGENT = 1, _("Urgent")
+    HIGH = 2, _("High")
+    NORMAL = 3, _("Normal")
+    LOW = 4, _("Low")
+
+
+class WorkOrderQuerySet(models.QuerySet["WorkOrder"]):
+    def open(self) -> WorkOrderQuerySet:
+        return self.exclude(status__in=[Status.CLOSED, Status.CANCELLED])
+
+    def visible_to(self, user: User | AnonymousUser) -> WorkOrderQuerySet:
+        """Staff see every order (requests pass between units, never back to the customer); a customer sees
+        the orders they reported and those on their linked accounts; nobody else sees any."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_employee:
+            return self.all()
+        return self.filter(models.Q(reported_by=user) | models.Q(account__linked_user=user))
+
+
+class WorkOrder(models.Model):
+    """One customer request (工单), from acceptance to closure."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True, null=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=30, choices=OrderKind.choices)
+    # The kind's sub-type (a fault type, a service-application type): SLA policies match on it.
+    sub_type = models.CharField(_("sub-type"), max_length=30, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    customer = models.ForeignKey(
+        Customer, models.PROTECT, null=True, blank=True, related_name="work_orders", verbose_name=_("customer")
+    )
+    account = models.ForeignKey(
+        ElectricityAccount,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_orders",
+        verbose_name=_("electricity account"),
+    )
+    # Someone with no account (a passer-by reporting a fallen line) is reached through these.
+    contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    grid = models.ForeignKey(
+        ServiceGrid, models.PROTECT, null=True, blank=True, related_name="work_orders", verbose_name=_("service grid")
+    )
+    department = models.ForeignKey(
+        Department,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_orders",
+        verbose_name=_("responsible department"),
+    )
+    assigned_to = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="assigned_orders", verbose_name=_("assignee")
+    )
+    reported_by = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="reported_orders", verbose_name=_("reported by")
+    )
+    created_by = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="created_orders", verbose_name=_("entered by")
+    )
+    description = models.TextField(_("description"), max_length=2000)
+    opened_at = models.DateTimeField(_("opened at"), db_index=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    result = models.TextField(_("result"), max_length=2000, blank=True)
+
+    objects = WorkOrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+        ordering = ["-opened_at"]
+        indexes = [
+            models.Index(fields=["assigned_to", "status"]),
+            models.Index(fields=["department", "status"]),
+            models.Index(fields=["grid", "status"]),
+            models.Index(fields=["kind", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"#{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def can_move_to(self, status: str) -> bool:
+        return status in allowed_transitions(self.kind, self.status)
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    ASSIGNED = "assigned", _("Assigned")
+    TRANSFERRED = "transferred", _("Transferred")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    COMMENT = "comment", _("Comment")
+    ATTACHMENT = "attachment", _("Attachment added")
+    CHASE = "chase", _("Chased by the customer")
+    PRIORITY_CHANGED = "priority_changed", _("Priority changed")
+    CLOCK_STARTED = "clock_started", _("Time limit started")
+    CLOCK_PAUSED = "clock_paused", _("Time limit paused")
+    CLOCK_RESUMED = "clock_resumed", _("Time limit resumed")
+    CLOCK_STOPPED = "clock_stopped", _("Time limit stopped")
+    SLA_WARNING = "sla_warning", _("Time limit warning")
+    SLA_BREACH = "sla_breach", _("Time limit breached")
+    NOTIFICATION_SENT = "notification_sent", _("Notification sent")
+    RETURN_VISIT = "return_visit", _("Return visit")
+
+
+class TimelineEvent(models.Model):
+    """One change to a work order: append-only, the audit trail and the customer's progress view."""
+
+    order = models.ForeignKey(WorkOrder, models.CASCADE, related_name="events", verbose_name=_("work order"))
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="order_events", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"))
+    old_value = models.CharField(_("from"), max_length=100, blank=True)
+    new_value = models.CharField(_("to"), max_length=100, blank=True)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    # Whether the customer sees it on their progress page; internal notes and most staff events are hidden.
+    is_public = models.BooleanField(_("visible to the customer"), default=False)
+
+    class Meta:
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["order", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path(attachment: Attachment, filename: str) -> str:
+    return f"orders/{attachment.order_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A photo or PDF on a work order, served only to those who may see the order."""
+
+    order = models.ForeignKey(WorkOrder, models.CASCADE, related_name="attachments", verbose_name=_("work order"))
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    is_public = models.BooleanField(_("visible to the customer"), default=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
