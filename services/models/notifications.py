@@ -33,6 +33,9 @@ class Notification(models.Model):
     template = models.CharField(_("template"), max_length=100)
     context = models.JSONField(_("context"), default=dict, blank=True)
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    # Rendered at delivery, in `language`: what the recipient actually got.
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("body"), blank=True)
     order = models.ForeignKey(
         WorkOrder, models.CASCADE, null=True, blank=True, related_name="notifications", verbose_name=_("work order")
     )
