@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "services.context_processors.inbox",
             ],
         },
     },
@@ -134,6 +135,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "record-worker-heartbeat": {"task": "portal.tasks.record_worker_heartbeat", "schedule": 60.0},
     "purge-old-link-attempts": {"task": "accounts.tasks.purge_link_attempts", "schedule": 3600.0},
+    "sweep-sla-clocks": {"task": "services.tasks.sweep_sla_clocks", "schedule": 60.0},
+    # Outbox rows nobody delivered (the broker was down at submission) and retries that are due.
+    "deliver-pending-notifications": {
+        "task": "services.tasks_notifications.deliver_pending_notifications",
+        "schedule": 60.0,
+    },
 }
 
 # --- Authentication -------------------------------------------------------------------------------------
@@ -190,6 +197,8 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Work-order attachments (photos and PDFs, services.attachments): larger uploads are refused.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 
 # --- E-mail ---------------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -200,6 +209,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "95598@portal.local")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The SMS gateway (services.gateways): the default only records each message; a real one plugs in here.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "services.gateways.RecordingSmsBackend")
+# Where the portal is reached from outside: absolute links in e-mail and SMS (the return-visit link).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Security (production values come from DEBUG=false; see README "Production") --------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

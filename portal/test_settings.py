@@ -20,3 +20,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Tests run with DEBUG off but without collectstatic: let WhiteNoise find static files through the finders.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Tasks that tests queue go to a queue of their own, on the same broker: a demo worker on this machine never takes
+# them, and tests/conftest.py purges it when the session ends.
+CELERY_TASK_DEFAULT_QUEUE = "portal-tests"
+
+# Uploaded files of a test run go to a folder of this process's own, removed when the session ends (conftest).
+MEDIA_ROOT = VAR_DIR / "test-media" / str(os.getpid())

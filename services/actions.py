@@ -7,14 +7,16 @@ services.applications) are built from these.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
-from services import events
+from services import events, notifications
 from services.models import EventKind, Priority, Status, WorkOrder
 from services.models.orders import allowed_transitions
 
@@ -30,6 +32,19 @@ class TransitionRefused(Exception):
             "new": Status(to).label,
         }
         super().__init__(self.message)
+
+
+class ChaseRefused(TransitionRefused):
+    """A chase on an order that is no longer open: its own message, and a 409 wherever transitions are caught."""
+
+    def __init__(self, order: WorkOrder) -> None:
+        # Not TransitionRefused.__init__: its message describes a move, and a chase is not one.
+        self.order, self.to = order, order.status
+        self.message = _("Request %(number)s is %(status)s; only an open request can be chased.") % {
+            "number": order.number,
+            "status": order.get_status_display().lower(),
+        }
+        Exception.__init__(self, self.message)
 
 
 @dataclass(frozen=True)
@@ -81,11 +96,25 @@ def lock(order: WorkOrder) -> WorkOrder:
     return WorkOrder.objects.select_for_update().get(pk=order.pk)
 
 
-def change_status(order: WorkOrder, to: str, *, by: User | None, note: str = "", public: bool = True) -> WorkOrder:
-    """Move the order to `to` if its kind allows it from where it is; else raise TransitionRefused."""
+def change_status(
+    order: WorkOrder,
+    to: str,
+    *,
+    by: User | None,
+    note: str = "",
+    public: bool = True,
+    from_statuses: Collection[str] | None = None,
+) -> WorkOrder:
+    """Move the order to `to` if its kind allows it from where it is; else raise TransitionRefused.
+
+    `from_statuses` narrows it for a step that means one move only (evidence received: from waiting, not from
+    assigned, though both may go to in progress).
+    """
     with transaction.atomic():
         order = lock(order)
         if to not in allowed_transitions(order.kind, order.status):
+            raise TransitionRefused(order, to)
+        if from_statuses is not None and order.status not in from_statuses:
             raise TransitionRefused(order, to)
         old = order.status
         order.status = to
@@ -110,18 +139,28 @@ def assign(order: WorkOrder, assignee: User, *, by: User | None, note: str = "")
             order.status = Status.ASSIGNED
             fields.append("status")
         order.save(update_fields=fields)
-        events.record(order, EventKind.ASSIGNED, by=by, old=old or "", new=assignee, note=note)
+        event = events.record(order, EventKind.ASSIGNED, by=by, old=old or "", new=assignee, note=note)
+        notifications.notify(
+            order, template="order_assigned", recipients=[assignee], dedupe=f"order_assigned:{order.pk}:{event.pk}"
+        )
     return order
 
 
-def transfer(order: WorkOrder, department: Department, *, by: User, note: str) -> WorkOrder:
+def transfer(order: WorkOrder, department: Department, *, by: User | None, note: str) -> WorkOrder:
     """Pass the order to another department (内转外不转: inside the company, never back to the customer)."""
     with transaction.atomic():
         order = lock(order)
         old = order.department
         order.department, order.assigned_to = department, None
         order.save(update_fields=["department", "assigned_to"])
-        events.record(order, EventKind.TRANSFERRED, by=by, old=old or "", new=department, note=note)
+        event = events.record(order, EventKind.TRANSFERRED, by=by, old=old or "", new=department, note=note)
+        notifications.notify(
+            order,
+            template="order_transferred",
+            recipients=notifications.supervisors_of(order),
+            context={"note": note},
+            dedupe=f"order_transferred:{order.pk}:{event.pk}",
+        )
     return order
 
 
@@ -137,11 +176,44 @@ def chase(order: WorkOrder, *, by: User, note: str = "") -> WorkOrder:
     with transaction.atomic():
         order = lock(order)
         if not order.is_open:
-            raise TransitionRefused(order, order.status)
-        events.record(order, EventKind.CHASE, by=by, note=note, public=True)
+            raise ChaseRefused(order)
+        event = events.record(order, EventKind.CHASE, by=by, note=note, public=True)
         if order.priority > Priority.URGENT:
             old = order.priority
             order.priority -= 1
             order.save(update_fields=["priority"])
             events.record(order, EventKind.PRIORITY_CHANGED, by=by, old=old, new=order.priority)
+        notifications.notify(
+            order,
+            template="order_chased",
+            recipients=[order.assigned_to, *notifications.supervisors_of(order)],
+            context={"note": note},
+            dedupe=f"order_chased:{order.pk}:{event.pk}",
+        )
+    return order
+
+
+def tell_customer(order: WorkOrder, *, template: str, context: dict[str, Any] | None = None, dedupe: str) -> int:
+    """Tell the order's customer: at their login if they have one, else by SMS to the contact phone."""
+    from services.visits import customer_of  # services.visits imports this module
+
+    customer = customer_of(order)
+    if customer is not None:
+        return notifications.notify(order, template=template, recipients=[customer], context=context, dedupe=dedupe)
+    return notifications.notify_contact(
+        order, template=template, phone=order.contact_phone, context=context, dedupe=dedupe
+    )
+
+
+def close_order(order: WorkOrder, *, by: User, result: str = "") -> WorkOrder:
+    """Close a resolved order of any kind (with its closing result), tell the customer, send the rating link."""
+    from services.visits import send_return_visit_link  # services.visits imports this module
+
+    with transaction.atomic():
+        order = change_status(order, Status.CLOSED, by=by, note=result)
+        if result:
+            order.result = result
+            order.save(update_fields=["result"])
+        tell_customer(order, template="order_closed", dedupe=f"order_closed:{order.pk}")
+        send_return_visit_link(order)
     return order

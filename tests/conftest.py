@@ -5,7 +5,9 @@ a grid customer manager, ray is in a repair crew, ivan is an inspector, hana han
 manages a department, and root administers. Staff all work in one supply station, under one company.
 """
 
+import contextlib
 import os
+import shutil
 
 import pytest
 from django.conf import settings
@@ -44,6 +46,18 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             problems.append(f"Redis does not answer: {error}")
     if problems:
         pytest.exit("CI requires the real services: " + "; ".join(problems), returncode=1)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def clean_up_after_the_session():
+    """Remove uploaded files, and drop the tasks tests queued that no worker took (tests call tasks directly)."""
+    yield
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+    from portal.celery import app
+
+    # A broker that does not answer has nothing of ours to clean.
+    with contextlib.suppress(Exception), app.connection_for_write() as broker:
+        broker.default_channel.queue_purge(settings.CELERY_TASK_DEFAULT_QUEUE)
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from accounts import identity
 from accounts.models import (
@@ -105,3 +106,21 @@ class MeterReadingFactory(factory.django.DjangoModelFactory):
     total_kwh = Decimal("230.00")
     peak_kwh = Decimal("150.00")
     valley_kwh = Decimal("80.00")
+
+
+# --- Work orders (services) ---------------------------------------------------------------------------------
+# A bare order row, for tests of routing, queues and transitions; the flows themselves open orders through
+# services.repair and services.applications.
+
+
+class WorkOrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "services.WorkOrder"
+
+    number = factory.Sequence(lambda n: f"20260101{n:08d}")
+    kind = "service_application"
+    sub_type = "other"
+    channel = "web"
+    description = "A test request"
+    grid = factory.SubFactory(ServiceGridFactory)
+    opened_at = factory.LazyFunction(timezone.now)

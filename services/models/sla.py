@@ -42,7 +42,10 @@ class SlaPolicy(models.Model):
     target = models.PositiveIntegerField(_("target"))
     unit = models.CharField(_("unit"), max_length=20, choices=SlaUnit.choices)
     warning_levels = models.JSONField(
-        _("warning levels (% of the allowed time)"), default=default_warning_levels, blank=True
+        # xgettext:no-python-format (the label is never %-formatted; without this the catalogue fails to compile)
+        _("warning levels (% of the allowed time)"),
+        default=default_warning_levels,
+        blank=True,
     )
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True)

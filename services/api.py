@@ -1,0 +1,486 @@
+"""The JSON API of work orders under /api/v1/work-orders/: lists, detail, new requests and the staff actions.
+
+Reads go through services.queues (the same visibility, filters and urgency order as the pages); writes call
+the same actions as the pages. An order the caller may not see answers 404, an action their role may not take
+403, and a move the workflow refuses 409 with its message. Staff actions are validated by the pages' own
+action forms (services.forms.ACTIONS), so the two can never disagree on what an action needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
+from rest_framework import exceptions, serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from accounts.models import ElectricityAccount, ServiceGrid, User
+from accounts.permissions import IsCustomer, IsEmployee, is_customer
+from services import actions, applications, queues, repair, visits
+from services.forms import ACTIONS, STAFF_CHANNELS, can_enter_orders
+from services.models import (
+    Channel,
+    Clock,
+    FaultType,
+    OrderKind,
+    Priority,
+    ServiceApplicationType,
+    Status,
+    TimelineEvent,
+    WorkOrder,
+)
+from services.models.orders import WorkOrderQuerySet
+from services.queues import SlaState
+from services.sla import ClockStatus, clock_status
+
+NUMBER_IN_PATH = OpenApiParameter("number", str, OpenApiParameter.PATH, description=_("The work order's number."))
+# What the workflow raises when a step is not allowed now: 409 with its message, nothing changed.
+REFUSALS = (actions.TransitionRefused, actions.ChaseRefused, visits.VisitRefused)
+REFUSED = OpenApiResponse(description=_("The order's kind or status does not allow this now; nothing changed."))
+
+
+def named_choice_field(choices: list[tuple[str, str]], component: str) -> type[serializers.ChoiceField]:
+    """A ChoiceField whose enum is its own schema component: `status` and `channel` mean other things elsewhere."""
+    schema = {"type": "string", "enum": [str(value) for value, _label in choices]}
+
+    @extend_schema_field(schema, component_name=component)
+    class NamedChoiceField(serializers.ChoiceField):
+        def __init__(self, **kwargs: object) -> None:
+            super().__init__(choices=choices, **kwargs)
+
+    return NamedChoiceField
+
+
+OrderStatusField = named_choice_field(Status.choices, "WorkOrderStatusEnum")
+OrderChannelField = named_choice_field(Channel.choices, "WorkOrderChannelEnum")
+StaffChannelField = named_choice_field(STAFF_CHANNELS, "StaffChannelEnum")
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("This move is not allowed now.")
+    default_code = "conflict"
+
+
+def refused(refusal: Exception) -> Conflict:
+    return Conflict(detail=refusal.message)
+
+
+def invalid(error: ValidationError) -> exceptions.ValidationError:
+    """A refusal by an action (django ValidationError) as a 400 answer, by field where it names one."""
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError({field: [str(m) for m in errors] for field, errors in error})
+    return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: list(error.messages)})
+
+
+def visible_order(user: User, number: str) -> WorkOrder:
+    orders = WorkOrder.objects.visible_to(user).select_related("account", "grid", "department", "assigned_to")
+    orders = orders.prefetch_related(Prefetch("clocks", queryset=Clock.objects.order_by("started_at", "pk")))
+    return get_object_or_404(orders, number=number)
+
+
+@extend_schema_serializer(component_name="WorkOrderClock")
+class ClockSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    state = serializers.ChoiceField(choices=[*SlaState.choices, ("met", _("Met"))])
+    state_label = serializers.CharField()
+    due_at = serializers.DateTimeField()
+    remaining_seconds = serializers.IntegerField(help_text=_("Negative once late; frozen while paused or stopped."))
+    warning_level = serializers.IntegerField()
+    is_breached = serializers.BooleanField()
+
+
+def clocks_of(order: WorkOrder) -> list[ClockStatus]:
+    now = timezone.now()
+    return [clock_status(clock, now) for clock in order.clocks.all()]
+
+
+class WorkOrderFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=OrderKind.choices, label=_("Kind"))
+    status = filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
+    grid = filters.CharFilter(field_name="grid__code", max_length=20, label=_("Service grid (台区) code"))
+    sla_state = filters.ChoiceFilter(choices=SlaState.choices, method="filter_sla", label=_("Time-limit state"))
+    assigned = filters.ChoiceFilter(
+        choices=[("me", _("Assigned to me")), ("team", _("My department's"))],
+        method="filter_assigned",
+        label=_("Whose orders (staff)"),
+    )
+
+    class Meta:
+        model = WorkOrder
+        fields = ["kind", "status", "grid", "sla_state", "assigned"]
+
+    def filter_sla(self, orders: WorkOrderQuerySet, name: str, value: str) -> WorkOrderQuerySet:
+        return queues.filter_sla_state(orders, value)
+
+    def filter_assigned(self, orders: WorkOrderQuerySet, name: str, value: str) -> WorkOrderQuerySet:
+        user = self.request.user
+        return queues.assigned_to(orders, user) if value == "me" else queues.of_team(orders, user)
+
+
+class WorkOrderListApi(ListAPIView):
+    @extend_schema_serializer(component_name="WorkOrder")
+    class OutputSerializer(serializers.Serializer):
+        number = serializers.CharField()
+        kind = serializers.ChoiceField(choices=OrderKind.choices)
+        sub_type = serializers.CharField()
+        channel = OrderChannelField()
+        status = OrderStatusField()
+        status_label = serializers.CharField(source="get_status_display")
+        priority = serializers.ChoiceField(choices=Priority.choices)
+        account = serializers.CharField(source="account.number", allow_null=True, default=None)
+        grid = serializers.CharField(source="grid.code", allow_null=True, default=None)
+        department = serializers.CharField(source="department.name", allow_null=True, default=None)
+        assigned_to = serializers.CharField(source="assigned_to.get_full_name", allow_null=True, default=None)
+        opened_at = serializers.DateTimeField()
+        closed_at = serializers.DateTimeField(allow_null=True)
+        next_due_at = serializers.DateTimeField(allow_null=True, help_text=_("The earliest running clock's due time."))
+        is_breached = serializers.BooleanField()
+
+    queryset = WorkOrder.objects.none()  # for the schema; get_queryset() decides what the caller sees
+    serializer_class = OutputSerializer
+    filterset_class = WorkOrderFilter
+
+    @extend_schema(
+        operation_id="work_orders_list",
+        tags=["work orders"],
+        summary=_("The work orders the caller may see, most urgent first"),
+        description=_(
+            "Breached first, then by time left on the earliest running clock, then priority, then age. "
+            "A customer gets their own requests; staff every order, or with assigned=me / team their queues."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        return super().get(request)
+
+    def get_queryset(self) -> WorkOrderQuerySet:
+        orders = queues.with_deadlines(WorkOrder.objects.visible_to(self.request.user), timezone.now())
+        return queues.for_rows(queues.urgent_first(orders))
+
+
+class WorkOrderDetailApi(APIView):
+    @extend_schema_serializer(component_name="WorkOrderDetail")
+    class OutputSerializer(serializers.Serializer):
+        @extend_schema_serializer(component_name="WorkOrderEvent")
+        class EventSerializer(serializers.Serializer):
+            kind = serializers.CharField()
+            kind_label = serializers.CharField(source="get_kind_display")
+            at = serializers.DateTimeField()
+            old_value = serializers.CharField()
+            new_value = serializers.CharField()
+            note = serializers.CharField()
+            is_public = serializers.BooleanField()
+
+        number = serializers.CharField()
+        kind = serializers.ChoiceField(choices=OrderKind.choices)
+        sub_type = serializers.CharField()
+        channel = OrderChannelField()
+        status = OrderStatusField()
+        status_label = serializers.CharField(source="get_status_display")
+        priority = serializers.ChoiceField(choices=Priority.choices)
+        account = serializers.CharField(source="account.number", allow_null=True, default=None)
+        grid = serializers.CharField(source="grid.code", allow_null=True, default=None)
+        location = serializers.CharField()
+        description = serializers.CharField()
+        result = serializers.CharField()
+        opened_at = serializers.DateTimeField()
+        closed_at = serializers.DateTimeField(allow_null=True)
+        clocks = ClockSerializer(many=True, source="clock_statuses")
+        timeline = EventSerializer(many=True)
+        allowed_actions = serializers.ListField(child=serializers.CharField(), help_text=_("For staff."))
+
+    @extend_schema(
+        operation_id="work_orders_retrieve",
+        tags=["work orders"],
+        summary=_("One work order with its clocks and timeline"),
+        description=_("Customers see only the timeline events meant for them."),
+        parameters=[NUMBER_IN_PATH],
+        responses={200: OutputSerializer, 404: OpenApiResponse(description=_("No such order visible to you."))},
+    )
+    def get(self, request: Request, number: str) -> Response:
+        return Response(self.OutputSerializer(detail_of(visible_order(request.user, number), request.user)).data)
+
+
+def detail_of(order: WorkOrder, user: User) -> WorkOrder:
+    """Attach what the detail shows: clock statuses, the timeline the user may see, the actions they may take."""
+    events = TimelineEvent.objects.filter(order=order)
+    if not user.is_employee:
+        events = events.filter(is_public=True)
+    order.clock_statuses = clocks_of(order)
+    order.timeline = list(events)
+    order.allowed_actions = [name for name, form in ACTIONS.items() if form.is_offered(order, user)]
+    return order
+
+
+def created(order: WorkOrder, user: User) -> Response:
+    data = WorkOrderDetailApi.OutputSerializer(detail_of(visible_order(user, order.number), user)).data
+    return Response(data, status=status.HTTP_201_CREATED)
+
+
+class NewRequestInput(serializers.Serializer):
+    """What a customer or member of staff gives for a new request; staff add the channel and contact."""
+
+    account = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("The 10-digit account number; customers: one linked to them.")
+    )
+    description = serializers.CharField(max_length=2000)
+    contact_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    channel = StaffChannelField(required=False, help_text=_("Staff only."))
+
+    def validate_account(self, number: str) -> ElectricityAccount | None:
+        if not number:
+            return None
+        user = self.context["user"]
+        accounts = ElectricityAccount.objects.all() if user.is_employee else user.linked_accounts.all()
+        account = accounts.filter(number=number).first()
+        if account is None:
+            raise serializers.ValidationError(_("No electricity account of yours has this number."))
+        return account
+
+    def validate(self, data: dict) -> dict:
+        user = self.context["user"]
+        if user.is_employee and not data.get("channel"):
+            raise serializers.ValidationError({"channel": [_("Say how the request came in.")]})
+        data["channel"] = data.get("channel") if user.is_employee else Channel.WEB
+        return data
+
+
+class MayOpenRequests(BasePermission):
+    """Customers, and the staff who take requests by phone or at the counter."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return is_customer(request.user) or can_enter_orders(request.user)
+
+
+def _submit(request: Request, serializer: serializers.Serializer, submit: Callable[..., WorkOrder]) -> Response:
+    serializer.is_valid(raise_exception=True)
+    try:
+        order = submit(by=request.user, **serializer.validated_data)
+    except ValidationError as error:
+        raise invalid(error) from error
+    return created(order, request.user)
+
+
+class FaultReportCreateApi(APIView):
+    permission_classes = [MayOpenRequests]
+
+    @extend_schema_serializer(component_name="FaultReportInput")
+    class InputSerializer(NewRequestInput):
+        fault_type = serializers.ChoiceField(choices=FaultType.choices)
+        grid = serializers.SlugRelatedField(
+            slug_field="code", queryset=ServiceGrid.objects.all(), required=False, help_text=_("Staff only.")
+        )
+        location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        contact_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+        def validate(self, data: dict) -> dict:
+            data = super().validate(data)
+            if not self.context["user"].is_employee and not data.get("account"):
+                raise serializers.ValidationError({"account": [_("Choose one of the accounts linked to you.")]})
+            return data
+
+    @extend_schema(
+        operation_id="work_orders_report_fault",
+        tags=["work orders"],
+        summary=_("Report a fault"),
+        request=InputSerializer,
+        responses={201: WorkOrderDetailApi.OutputSerializer, 400: OpenApiResponse(description=_("Bad input."))},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data, context={"user": request.user})
+        return _submit(request, serializer, repair.report_fault)
+
+
+class ServiceApplicationCreateApi(APIView):
+    permission_classes = [MayOpenRequests]
+
+    @extend_schema_serializer(component_name="ServiceApplicationInput")
+    class InputSerializer(NewRequestInput):
+        application_type = serializers.ChoiceField(choices=ServiceApplicationType.choices)
+
+        def validate(self, data: dict) -> dict:
+            data = super().validate(data)
+            if not data.get("account"):
+                raise serializers.ValidationError({"account": [_("An application is made for an account.")]})
+            return data
+
+    @extend_schema(
+        operation_id="work_orders_file_service_application",
+        tags=["work orders"],
+        summary=_("File a service application"),
+        request=InputSerializer,
+        responses={201: WorkOrderDetailApi.OutputSerializer, 400: OpenApiResponse(description=_("Bad input."))},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data, context={"user": request.user})
+        return _submit(request, serializer, applications.file_service_application)
+
+
+class WorkOrderActionApi(APIView):
+    permission_classes = [IsEmployee]
+
+    @extend_schema_serializer(component_name="WorkOrderActionInput")
+    class InputSerializer(serializers.Serializer):
+        """Every field any action takes; each action reads its own (see the order's allowed_actions)."""
+
+        assignee = serializers.IntegerField(required=False, help_text=_("assign: the user's id."))
+        department = serializers.IntegerField(required=False, help_text=_("transfer: the department's id."))
+        note = serializers.CharField(required=False, allow_blank=True)
+        cause = serializers.CharField(required=False, help_text=_("restore."))
+        reason = serializers.CharField(required=False, help_text=_("unable."))
+        result = serializers.CharField(required=False, allow_blank=True, help_text=_("resolve, close."))
+        text = serializers.CharField(required=False, help_text=_("comment."))
+        is_public = serializers.BooleanField(required=False, default=False, help_text=_("comment."))
+        overall = serializers.IntegerField(required=False, help_text=_("phone_visit: 1–5."))
+        scores = serializers.DictField(child=serializers.IntegerField(), required=False, help_text=_("phone_visit."))
+        comment = serializers.CharField(required=False, allow_blank=True, help_text=_("phone_visit."))
+
+    @extend_schema(
+        operation_id="work_orders_act",
+        tags=["work orders"],
+        summary=_("Take a staff action on a work order"),
+        description=_("Actions: ") + ", ".join(ACTIONS),
+        parameters=[
+            NUMBER_IN_PATH,
+            OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(ACTIONS)),
+        ],
+        request=InputSerializer,
+        responses={
+            200: WorkOrderDetailApi.OutputSerializer,
+            400: OpenApiResponse(description=_("Bad input for the action.")),
+            403: OpenApiResponse(description=_("Your role may not take this action.")),
+            404: OpenApiResponse(description=_("No such order or action.")),
+            409: REFUSED,
+        },
+    )
+    def post(self, request: Request, number: str, action: str) -> Response:
+        action_form = ACTIONS.get(action)
+        if action_form is None:
+            raise exceptions.NotFound
+        order = visible_order(request.user, number)
+        if not action_form.may_take(request.user):
+            raise exceptions.PermissionDenied
+        if not action_form.fits_kind(order):
+            raise Conflict(detail=_("This action does not apply to a %(kind)s order.") % {"kind": order.kind})
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        form = action_form(_form_data(serializer.validated_data), order=order, prefix="")
+        if not form.is_valid():
+            raise exceptions.ValidationError({field: list(errors) for field, errors in form.errors.items()})
+        try:
+            form.perform(request.user)
+        except REFUSALS as refusal:
+            raise refused(refusal) from refusal
+        except ValidationError as error:
+            raise invalid(error) from error
+        return Response(
+            WorkOrderDetailApi.OutputSerializer(detail_of(visible_order(request.user, number), request.user)).data
+        )
+
+
+def _form_data(data: dict) -> dict:
+    """The API's input as the action form's (unprefixed) data: scores flattened, booleans as the form takes them."""
+    flat = {key: value for key, value in data.items() if key != "scores"}
+    flat.update(data.get("scores", {}))
+    if not flat.get("is_public"):
+        flat.pop("is_public", None)
+    return flat
+
+
+class CustomerStepApi(APIView):
+    """A customer's step on their own order: chase, confirm the restoration, or dispute it."""
+
+    permission_classes = [IsCustomer]
+    step: str
+
+    @extend_schema_serializer(component_name="CustomerStepInput")
+    class InputSerializer(serializers.Serializer):
+        note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+    def post(self, request: Request, number: str) -> Response:
+        order = visible_order(request.user, number)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        note = serializer.validated_data["note"]
+        try:
+            self.take(order, request.user, note)
+        except REFUSALS as refusal:
+            raise refused(refusal) from refusal
+        except ValidationError as error:
+            raise invalid(error) from error
+        return Response(
+            WorkOrderDetailApi.OutputSerializer(detail_of(visible_order(request.user, number), request.user)).data
+        )
+
+    def take(self, order: WorkOrder, user: User, note: str) -> None:
+        raise NotImplementedError
+
+
+def _customer_schema(operation_id: str, summary: str) -> Callable:
+    return extend_schema(
+        operation_id=operation_id,
+        tags=["work orders"],
+        summary=summary,
+        parameters=[NUMBER_IN_PATH],
+        request=CustomerStepApi.InputSerializer,
+        responses={
+            200: WorkOrderDetailApi.OutputSerializer,
+            403: OpenApiResponse(description=_("Only customers.")),
+            404: OpenApiResponse(description=_("No such order of yours.")),
+            409: REFUSED,
+        },
+    )
+
+
+class ChaseApi(CustomerStepApi):
+    @_customer_schema("work_orders_chase", _("Chase an open request (催办)"))
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def take(self, order: WorkOrder, user: User, note: str) -> None:
+        actions.chase(order, by=user, note=note)
+
+
+class ConfirmApi(CustomerStepApi):
+    @_customer_schema("work_orders_confirm", _("Confirm that power is restored"))
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def take(self, order: WorkOrder, user: User, note: str) -> None:
+        _fault_only(order)
+        repair.confirm_restoration(order, by=user)
+
+
+class DisputeApi(CustomerStepApi):
+    @_customer_schema("work_orders_dispute", _("Say that the fault is not fixed"))
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def take(self, order: WorkOrder, user: User, note: str) -> None:
+        _fault_only(order)
+        if not note:
+            raise exceptions.ValidationError({"note": [_("Say what is still wrong.")]})
+        repair.dispute_restoration(order, by=user, note=note)
+
+
+def _fault_only(order: WorkOrder) -> None:
+    if order.kind != OrderKind.FAULT_REPAIR:
+        raise Conflict(detail=_("Only a fault repair is confirmed or disputed."))

@@ -1,0 +1,359 @@
+"""Composing notifications: the templates, the outbox rows, and who hears of what.
+
+`notify` and `notify_contact` only write outbox rows (services.models.Notification) and ask for delivery after
+the transaction commits; services.delivery renders and sends them. A message is rendered in its recipient's
+language at delivery, so the context holds codes and times (a status code, an ISO due time), never text.
+
+If the broker is down when a row is queued, the row simply stays pending: the periodic pass
+(services.delivery.deliver_pending_notifications) delivers it once the broker is back. The dedupe key, unique in
+the database, makes sure the same event never makes the same message twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from kombu.exceptions import KombuError
+
+from accounts.models import Department, Role, User
+from services.models import Notification, NotificationChannel, NotificationState, OrderKind, Status, WorkOrder
+
+logger = logging.getLogger(__name__)
+
+try:  # The Redis client is there whenever the broker is Redis; without it there is nothing of it to catch.
+    from redis.exceptions import RedisError as _RedisError
+except ImportError:  # pragma: no cover
+    _RedisError = KombuError
+
+# What publishing a task raises when the broker cannot be reached (kombu wraps most of them in OperationalError).
+BROKER_ERRORS: tuple[type[BaseException], ...] = (KombuError, _RedisError, OSError)
+
+
+@dataclass(frozen=True)
+class MessageTemplate:
+    """A subject and body in English (translated at delivery), with %(name)s placeholders from the context."""
+
+    subject: Promise
+    body: Promise
+
+
+# Every message the portal sends. Placeholders: number, kind_label, status_label, clock_label, level, percent,
+# due_at (local time), link, note, name. A placeholder missing from the context renders as an empty string.
+TEMPLATES: dict[str, MessageTemplate] = {
+    # To the customer.
+    "order_accepted": MessageTemplate(
+        _("Your request %(number)s has been received"),
+        _("We have received your %(kind_label)s request %(number)s and will keep you informed. %(link)s"),
+    ),
+    "crew_dispatched": MessageTemplate(
+        _("A repair crew has been dispatched for %(number)s"),
+        _("A repair crew has been dispatched for your fault report %(number)s. %(link)s"),
+    ),
+    "crew_departed": MessageTemplate(
+        _("The repair crew is on the way (%(number)s)"),
+        _("The repair crew for your fault report %(number)s is on the way. %(link)s"),
+    ),
+    "crew_arrived": MessageTemplate(
+        _("The repair crew has arrived (%(number)s)"),
+        _("The repair crew for your fault report %(number)s has arrived on site. %(link)s"),
+    ),
+    "power_restored": MessageTemplate(
+        _("Power has been restored (%(number)s)"),
+        _(
+            "Power has been restored for your fault report %(number)s. Please confirm, or tell us if the "
+            "problem remains. %(link)s"
+        ),
+    ),
+    "outage_joined": MessageTemplate(
+        _("Your report %(number)s is part of a known outage"),
+        _(
+            "The fault you reported (%(number)s) is part of an outage we already know of and are repairing. "
+            "We will tell you when power is restored. %(link)s"
+        ),
+    ),
+    "evidence_requested": MessageTemplate(
+        _("We need more information for %(number)s"),
+        _("To continue with your request %(number)s we need more information from you: %(note)s %(link)s"),
+    ),
+    "order_resolved": MessageTemplate(
+        _("Your request %(number)s has been dealt with"),
+        _("Your %(kind_label)s request %(number)s has been dealt with: %(note)s %(link)s"),
+    ),
+    "order_status_changed": MessageTemplate(
+        _("Your request %(number)s: %(status_label)s"),
+        _("Your %(kind_label)s request %(number)s is now: %(status_label)s. %(link)s"),
+    ),
+    "order_closed": MessageTemplate(
+        _("Your request %(number)s is closed"),
+        _("Your %(kind_label)s request %(number)s is closed. Thank you for your patience. %(link)s"),
+    ),
+    "return_visit_link": MessageTemplate(
+        _("How did we do on %(number)s?"),
+        _(
+            "Your request %(number)s is closed. Please tell us how satisfied you are; the link works once "
+            "and for 14 days: %(link)s"
+        ),
+    ),
+    # To staff.
+    "order_assigned": MessageTemplate(
+        _("Work order %(number)s is assigned to you"),
+        _("The %(kind_label)s work order %(number)s has been assigned to you. %(link)s"),
+    ),
+    "order_transferred": MessageTemplate(
+        _("Work order %(number)s transferred to your department"),
+        _("The %(kind_label)s work order %(number)s has been transferred to your department: %(note)s %(link)s"),
+    ),
+    "order_chased": MessageTemplate(
+        _("The customer is chasing %(number)s"),
+        _("The customer has chased the %(kind_label)s work order %(number)s. %(note)s %(link)s"),
+    ),
+    "restoration_disputed": MessageTemplate(
+        _("The customer disputes the restoration of %(number)s"),
+        _("The customer says the fault of %(number)s is not repaired: %(note)s %(link)s"),
+    ),
+    "sla_warning": MessageTemplate(
+        _("Time limit warning on %(number)s: %(clock_label)s"),
+        _(
+            "The %(kind_label)s work order %(number)s has used %(percent)s%% of its time for %(clock_label)s "
+            "(warning level %(level)s). It is due at %(due_at)s. %(link)s"
+        ),
+    ),
+    "sla_breach": MessageTemplate(
+        _("Time limit breached on %(number)s: %(clock_label)s"),
+        _(
+            "The %(kind_label)s work order %(number)s has missed its time limit for %(clock_label)s, which was "
+            "due at %(due_at)s. %(link)s"
+        ),
+    ),
+}
+
+CLOCK_LABELS: dict[str, Promise] = {
+    "arrival": _("arrival on site"),
+    "restoration": _("restoration of power"),
+    "resolution": _("resolution"),
+}
+
+
+class _Blank(dict[str, Any]):
+    """A context in which a missing placeholder renders empty instead of failing the delivery."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _clock_label(name: str) -> str:
+    if name.startswith("stage:"):
+        return name.removeprefix("stage:")
+    return str(CLOCK_LABELS.get(name, name))
+
+
+def _local_time(value: str) -> str:
+    return f"{timezone.localtime(datetime.fromisoformat(value)):%Y-%m-%d %H:%M}"
+
+
+def _placeholders(context: dict[str, Any]) -> _Blank:
+    """The context with its codes turned into labels in the active language."""
+    values = _Blank(context)
+    if context.get("kind") in OrderKind.values:
+        values["kind_label"] = OrderKind(context["kind"]).label
+    if context.get("status") in Status.values:
+        values["status_label"] = Status(context["status"]).label
+    if context.get("clock"):
+        values["clock_label"] = _clock_label(context["clock"])
+    if context.get("due_at"):
+        values["due_at"] = _local_time(context["due_at"])
+    return values
+
+
+def render(template: str, context: dict[str, Any], language: str) -> tuple[str, str]:
+    """Return the subject and body of `template` with `context`, in `language`."""
+    message = TEMPLATES[template]
+    with translation.override(language):
+        values = _placeholders(context)
+        subject = str(message.subject) % values
+        body = str(message.body) % values
+    # A placeholder left empty (no link) would leave a trailing space or a doubled one.
+    return " ".join(subject.split())[:200], " ".join(body.split())
+
+
+def order_context(order: WorkOrder | None) -> dict[str, Any]:
+    """What every message about an order can say: its number, kind and status (as codes)."""
+    if order is None:
+        return {}
+    return {"number": order.number or str(order.pk), "kind": order.kind, "status": order.status}
+
+
+def _json_safe(context: dict[str, Any]) -> dict[str, Any]:
+    return {key: value.isoformat() if isinstance(value, datetime) else value for key, value in context.items()}
+
+
+def _addresses(user: User, channels: Iterable[str] | None) -> dict[str, str]:
+    """The channels this user can be reached on (of those asked for), each with its address."""
+    reachable = {
+        NotificationChannel.INBOX: "",
+        NotificationChannel.EMAIL: user.email,
+        NotificationChannel.SMS: user.phone,
+    }
+    wanted = set(channels) if channels is not None else set(reachable)
+    return {
+        channel: address
+        for channel, address in reachable.items()
+        if channel in wanted and (address or channel == NotificationChannel.INBOX)
+    }
+
+
+def notify(
+    order: WorkOrder | None,
+    *,
+    template: str,
+    recipients: Iterable[User | None],
+    context: dict[str, Any] | None = None,
+    channels: Iterable[str] | None = None,
+    dedupe: str,
+) -> int:
+    """Write one outbox row per recipient and channel, and deliver them after commit; return the rows created.
+
+    By default a user gets the inbox, plus e-mail and SMS where they have an address. Calling again with the
+    same `dedupe` creates nothing: the row's key is f"{dedupe}:{recipient.pk}:{channel}".
+    """
+    if template not in TEMPLATES:
+        raise KeyError(f"No notification template {template!r}")
+    channels = list(channels) if channels is not None else None
+    full_context = _json_safe(order_context(order) | (context or {}))
+    rows, seen = [], set()
+    for user in recipients:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        for channel, address in _addresses(user, channels).items():
+            rows.append(
+                Notification(
+                    recipient=user,
+                    address=address,
+                    channel=channel,
+                    template=template,
+                    context=full_context,
+                    language=user.language or settings.LANGUAGE_CODE,
+                    order=order,
+                    dedupe_key=f"{dedupe}:{user.pk}:{channel}",
+                )
+            )
+    return queue(rows)
+
+
+def notify_contact(
+    order: WorkOrder | None, *, template: str, phone: str, context: dict[str, Any] | None = None, dedupe: str
+) -> int:
+    """Send an SMS to someone with no login (a caller who left a phone number), in the portal's language."""
+    if template not in TEMPLATES:
+        raise KeyError(f"No notification template {template!r}")
+    if not phone:
+        return 0
+    row = Notification(
+        address=phone,
+        channel=NotificationChannel.SMS,
+        template=template,
+        context=_json_safe(order_context(order) | (context or {})),
+        language=settings.LANGUAGE_CODE,
+        order=order,
+        dedupe_key=f"{dedupe}:{phone}:{NotificationChannel.SMS}",
+    )
+    return queue([row])
+
+
+def queue(rows: list[Notification]) -> int:
+    """Insert the rows whose dedupe key is new and deliver them after commit; return how many were inserted.
+
+    Three queries whatever the number of rows. Every row needs a dedupe_key: that is what makes a repeated
+    event (a retried task, two sweeps at once) harmless.
+    """
+    now = timezone.now()
+    by_key: dict[str, Notification] = {}
+    for row in rows:
+        if not row.dedupe_key:
+            raise ValueError("Every notification needs a dedupe_key.")
+        row.created_at = row.created_at or now
+        by_key.setdefault(row.dedupe_key, row)
+    if not by_key:
+        return 0
+    existing = set(Notification.objects.filter(dedupe_key__in=list(by_key)).values_list("dedupe_key", flat=True))
+    new = [row for key, row in by_key.items() if key not in existing]
+    if not new:
+        return 0
+    # A concurrent transaction may insert the same key between the read and this insert: its row wins.
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    new_keys = [row.dedupe_key for row in new]
+    ids = list(
+        Notification.objects.filter(dedupe_key__in=new_keys, state=NotificationState.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+    if ids:
+        transaction.on_commit(partial(send_to_worker, ids), robust=True)
+    return len(ids)
+
+
+def send_to_worker(ids: list[int]) -> None:
+    """Hand the rows to a worker; with the broker down, leave them for the periodic pass instead of failing."""
+    from services.tasks_notifications import deliver_notifications  # the task module imports this one
+
+    try:
+        deliver_notifications.apply_async(args=[ids], retry=False)
+    except BROKER_ERRORS as error:
+        logger.warning("Broker unavailable, %d notifications left for the periodic pass: %s", len(ids), error)
+
+
+def _ancestor_ids(department: Department) -> list[int]:
+    """The department and its parents, nearest first, in one recursive query."""
+    table = Department._meta.db_table
+    sql = (
+        f"WITH RECURSIVE up(id, parent_id, depth) AS (SELECT id, parent_id, 0 FROM {table} WHERE id = %s "
+        f"UNION ALL SELECT d.id, d.parent_id, up.depth + 1 FROM {table} d JOIN up ON d.id = up.parent_id) "
+        "SELECT id FROM up ORDER BY depth"
+    )
+    return [row.pk for row in Department.objects.raw(sql, [department.pk])]
+
+
+def supervisors_of(order: WorkOrder) -> list[User]:
+    """The department managers of the order's department, or of the nearest department above that has one."""
+    department = order.department or (order.grid.department if order.grid_id else None)
+    if department is None:
+        return []
+    ancestors = _ancestor_ids(department)
+    managers = User.objects.filter(role=Role.DEPARTMENT_MANAGER, is_active=True, department_id__in=ancestors)
+    by_department: dict[int, list[User]] = {}
+    for manager in managers.order_by("pk"):
+        by_department.setdefault(manager.department_id, []).append(manager)
+    nearest = next((pk for pk in ancestors if pk in by_department), None)
+    return by_department.get(nearest, [])
+
+
+def inbox_of(user: User) -> QuerySet[Notification]:
+    """The user's in-app messages that have arrived, newest first."""
+    return Notification.objects.filter(
+        recipient=user, channel=NotificationChannel.INBOX, state=NotificationState.SENT
+    ).order_by("-sent_at", "-pk")
+
+
+def unread_count(user: User) -> int:
+    """How many of the user's in-app messages are unread (one query)."""
+    return inbox_of(user).filter(read_at__isnull=True).count()
+
+
+def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's unread inbox messages (all, or those in `ids`) read; return how many."""
+    unread = inbox_of(user).filter(read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())

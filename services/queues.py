@@ -1,0 +1,128 @@
+"""The lists of work orders the pages and the API share: whose orders, which filters, and in what order.
+
+Every list starts from `WorkOrder.objects.visible_to(user)` and carries its next deadline as an annotation
+(the earliest due time of the order's running clocks), so a page of rows costs the same few queries however
+many orders there are (tests/services/test_views.py and test_api.py count them).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department, User
+from services.models import Clock, ClockState, OrderKind, WorkOrder
+from services.models.orders import WorkOrderQuerySet
+
+
+class SlaState:
+    """The SLA filter's values: an order is breached, else warning, else paused, else on track."""
+
+    ON_TRACK = "on_track"
+    WARNING = "warning"
+    BREACHED = "breached"
+    PAUSED = "paused"
+
+    choices = [
+        (ON_TRACK, _("On track")),
+        (WARNING, _("Warning")),
+        (BREACHED, _("Breached")),
+        (PAUSED, _("Paused")),
+    ]
+
+
+def _running_clocks() -> object:
+    return Clock.objects.filter(order=OuterRef("pk"), state=ClockState.RUNNING)
+
+
+def with_deadlines(orders: WorkOrderQuerySet, now: datetime) -> WorkOrderQuerySet:
+    """Annotate each order with `next_due_at` (earliest running clock) and `is_breached` (one is past due)."""
+    earliest = _running_clocks().order_by("due_at").values("due_at")[:1]
+    late = _running_clocks().filter(Q(due_at__lte=now) | Q(breached_at__isnull=False))
+    return orders.annotate(next_due_at=Subquery(earliest), is_breached=Exists(late))
+
+
+def urgent_first(orders: WorkOrderQuerySet) -> WorkOrderQuerySet:
+    """Breached first, then by time left on the earliest running clock, then priority, then age."""
+    breached_rank = Case(When(is_breached=True, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return orders.annotate(breached_rank=breached_rank).order_by(
+        "breached_rank", F("next_due_at").asc(nulls_last=True), "priority", "opened_at", "pk"
+    )
+
+
+def filter_sla_state(orders: WorkOrderQuerySet, state: str) -> WorkOrderQuerySet:
+    """Keep the orders in one SLA state (needs with_deadlines()). A warning is one the sweep has announced."""
+    warned = Exists(_running_clocks().filter(warning_level__gt=0))
+    paused = Exists(Clock.objects.filter(order=OuterRef("pk"), state=ClockState.PAUSED))
+    if state == SlaState.BREACHED:
+        return orders.filter(is_breached=True)
+    if state == SlaState.WARNING:
+        return orders.filter(warned, is_breached=False)
+    if state == SlaState.PAUSED:
+        return orders.filter(paused, is_breached=False).exclude(warned)
+    if state == SlaState.ON_TRACK:
+        return orders.filter(is_breached=False).exclude(warned).exclude(paused)
+    return orders
+
+
+def filter_orders(
+    orders: WorkOrderQuerySet, *, kind: str = "", status: str = "", grid: str = "", sla_state: str = ""
+) -> WorkOrderQuerySet:
+    """Apply the queue's filters; blank ones are ignored. `grid` is the 台区's code."""
+    if kind:
+        orders = orders.filter(kind=kind)
+    if status:
+        orders = orders.filter(status=status)
+    if grid:
+        orders = orders.filter(grid__code=grid)
+    if sla_state:
+        orders = filter_sla_state(orders, sla_state)
+    return orders
+
+
+def for_rows(orders: WorkOrderQuerySet) -> WorkOrderQuerySet:
+    """What a list row shows besides the order itself, joined rather than fetched per row."""
+    return orders.select_related("grid", "account", "assigned_to", "department")
+
+
+def customer_orders(user: User, now: datetime) -> WorkOrderQuerySet:
+    """A customer's requests, newest first, each with its next deadline."""
+    orders = with_deadlines(WorkOrder.objects.visible_to(user), now)
+    return orders.select_related("account").order_by("-opened_at", "-pk")
+
+
+def assigned_to(orders: WorkOrderQuerySet, user: User) -> WorkOrderQuerySet:
+    return orders.filter(assigned_to=user)
+
+
+def of_team(orders: WorkOrderQuerySet, user: User) -> WorkOrderQuerySet:
+    """The orders of `user`'s department and the units below it (none for someone with no department)."""
+    if user.department_id is None:
+        return orders.none()
+    return orders.filter(department__in=Department.objects.subtree_of(user.department))
+
+
+def my_queue(user: User, now: datetime) -> WorkOrderQuerySet:
+    """The open orders assigned to `user`, most urgent first."""
+    orders = assigned_to(WorkOrder.objects.visible_to(user).open(), user)
+    return urgent_first(with_deadlines(orders, now))
+
+
+def team_queue(user: User, now: datetime) -> WorkOrderQuerySet:
+    """The open orders of `user`'s department and the units below it, most urgent first."""
+    return urgent_first(with_deadlines(of_team(WorkOrder.objects.visible_to(user).open(), user), now))
+
+
+def open_repairs(user: User, now: datetime) -> WorkOrderQuerySet:
+    """Open fault repairs for the dispatcher, by 台区 and then the nearest arrival deadline."""
+    arrival = _running_clocks().filter(name="arrival").values("due_at")[:1]
+    restoration = _running_clocks().filter(name="restoration").values("due_at")[:1]
+    orders = WorkOrder.objects.visible_to(user).open().filter(kind=OrderKind.FAULT_REPAIR)
+    orders = orders.annotate(arrival_due_at=Subquery(arrival), restoration_due_at=Subquery(restoration))
+    orders = orders.annotate(grid_code=Coalesce("grid__code", Value("")))
+    return orders.select_related("grid", "assigned_to", "fault").order_by(
+        "grid_code", F("arrival_due_at").asc(nulls_last=True), "opened_at", "pk"
+    )

@@ -1,0 +1,454 @@
+"""The work-order pages: a customer's requests and their progress, the staff's queues, order page and dispatch board.
+
+Every order is loaded through `WorkOrder.objects.visible_to` (an order you may not see is 404); pages and
+actions a role may not use are 403 (accounts.views.only_for, services.forms.ActionForm.roles). A move the
+workflow refuses (services.actions.TransitionRefused) shows its message on the order page with status 409.
+tests/services/test_page_access.py holds every page to this.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.permissions import is_customer, is_employee
+from accounts.views import only_for
+from services import actions, applications, attachments, notifications, queues, repair, visits
+from services.forms import (
+    ACTIONS,
+    AttachmentForm,
+    ChaseForm,
+    DisputeForm,
+    FaultReportForm,
+    QueueFilterForm,
+    RatingForm,
+    ServiceApplicationForm,
+    StaffFaultReportForm,
+    StaffServiceApplicationForm,
+    can_dispatch,
+    can_enter_orders,
+    offered_actions,
+)
+from services.models import (
+    Channel,
+    Clock,
+    ClockState,
+    EventKind,
+    FaultReport,
+    OrderKind,
+    ReturnVisit,
+    Status,
+    TimelineEvent,
+    VisitChannel,
+    WorkOrder,
+)
+from services.sla import ClockStatus, clock_status
+
+PAGE_SIZE = 25
+# What the workflow raises when a step is not allowed now: shown on the order page with 409, nothing changed.
+REFUSALS = (actions.TransitionRefused, actions.ChaseRefused, visits.VisitRefused)
+DISPATCH_PAGE_SIZE = 100
+
+
+# --- Customers ------------------------------------------------------------------------------------------
+
+
+@only_for(is_customer)
+def my_requests(request: HttpRequest) -> HttpResponse:
+    orders = queues.customer_orders(request.user, timezone.now())
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "services/my_requests.html", {"page": page})
+
+
+@only_for(is_customer)
+def report_fault(request: HttpRequest) -> HttpResponse:
+    form = FaultReportForm(request.POST or None, user=request.user, initial=_contact_initial(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = repair.report_fault(
+                by=request.user,
+                channel=Channel.WEB,
+                fault_type=data["fault_type"],
+                description=data["description"],
+                account=data["account"],
+                contact_phone=data["contact_phone"],
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, _("Your fault report %(number)s is received.") % {"number": order.number})
+            return redirect("services:order", number=order.number)
+    context = {
+        "form": form,
+        "heading": _("Report a fault"),
+        "intro": _("Tell us what is wrong; a repair crew is dispatched around the clock."),
+    }
+    return render(request, "services/request_form.html", context)
+
+
+@only_for(is_customer)
+def file_application(request: HttpRequest) -> HttpResponse:
+    form = ServiceApplicationForm(request.POST or None, user=request.user, initial=_contact_initial(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = applications.file_service_application(
+                by=request.user,
+                channel=Channel.WEB,
+                application_type=data["application_type"],
+                description=data["description"],
+                account=data["account"],
+                contact_phone=data["contact_phone"],
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, _("Your application %(number)s is received.") % {"number": order.number})
+            return redirect("services:order", number=order.number)
+    context = {
+        "form": form,
+        "heading": _("Service application"),
+        "intro": _("Reconnection, appliance damage, meter problems and other services, each with its time limit."),
+    }
+    return render(request, "services/request_form.html", context)
+
+
+def _contact_initial(user: User) -> dict[str, str]:
+    phone = user.username if user.username.isdigit() and len(user.username) == 11 else ""
+    return {"contact_phone": phone}
+
+
+@require_POST
+@only_for(is_customer)
+def chase(request: HttpRequest, number: str) -> HttpResponse:
+    order = _visible_order(request, number)
+    form = ChaseForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _attempt(request, order, lambda: actions.chase(order, by=request.user, note=note), _("We have chased it."))
+
+
+@require_POST
+@only_for(is_customer)
+def confirm(request: HttpRequest, number: str) -> HttpResponse:
+    order = _visible_order(request, number)
+    done = _("Thank you for confirming.")
+    return _attempt(request, order, lambda: repair.confirm_restoration(order, by=request.user), done)
+
+
+@require_POST
+@only_for(is_customer)
+def dispute(request: HttpRequest, number: str) -> HttpResponse:
+    order = _visible_order(request, number)
+    form = DisputeForm(request.POST)
+    if not form.is_valid():
+        return _order_page(request, order, dispute_form=form)
+    note = form.cleaned_data["note"]
+    done = _("We are sending a crew again.")
+    return _attempt(request, order, lambda: repair.dispute_restoration(order, by=request.user, note=note), done)
+
+
+def return_visit(request: HttpRequest, token: str) -> HttpResponse:
+    """The rating page the return-visit link opens: no sign-in, the signed token is the key, usable once."""
+    try:
+        order = visits.order_for_token(token)
+    except visits.VisitRefused as error:
+        return _visit_refused(request, error)
+    form = RatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visits.record_return_visit(
+                order,
+                by=request.user if request.user.is_authenticated else None,
+                channel=VisitChannel.WEB,
+                overall=data["overall"],
+                scores=form.scores(),
+                comment=data["comment"],
+            )
+        except visits.VisitRefused as error:  # rated in another tab a moment ago
+            return _visit_refused(request, error)
+        return render(request, "services/return_visit_done.html", {"order": order})
+    return render(request, "services/return_visit.html", {"order": order, "form": form})
+
+
+def _visit_refused(request: HttpRequest, refusal: visits.VisitRefused) -> HttpResponse:
+    """A link that is used or expired is gone for good (410); a tampered or unknown one is bad (400)."""
+    status = 410 if refusal.reason in ("used", "expired") else 400
+    return render(request, "services/return_visit_refused.html", {"message": refusal.message}, status=status)
+
+
+# --- Both: the order page, attachments, the inbox -------------------------------------------------------
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The in-app messages; posting marks them all read."""
+    if request.method == "POST":
+        notifications.mark_read(request.user)
+        return redirect("services:inbox")
+    messages_ = notifications.inbox_of(request.user).select_related("order")
+    page = Paginator(messages_, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "services/inbox.html", {"page": page})
+
+
+@login_required
+def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+    return _order_page(request, _visible_order(request, number))
+
+
+@require_POST
+@login_required
+def upload(request: HttpRequest, number: str) -> HttpResponse:
+    order = _visible_order(request, number)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        public = form.cleaned_data["is_public"] or request.user.is_customer
+        try:
+            attachments.add_attachment(order, by=request.user, upload=form.cleaned_data["upload"], public=public)
+        except ValidationError as error:
+            form.add_error("upload", error)
+        else:
+            messages.success(request, _("The file is attached."))
+            return redirect("services:order", number=order.number)
+    return _order_page(request, order, attachment_form=form)
+
+
+@login_required
+def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    """Serve an attachment to those who may see its order (customers: its public ones); 404 to anyone else."""
+    order = _visible_order(request, number)
+    files = order.attachments.all() if request.user.is_employee else order.attachments.filter(is_public=True)
+    item = get_object_or_404(files, pk=pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as gone:
+        raise Http404 from gone
+    response = FileResponse(handle, content_type=item.content_type, filename=item.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Staff ----------------------------------------------------------------------------------------------
+
+
+@only_for(is_employee)
+def my_queue(request: HttpRequest) -> HttpResponse:
+    return _queue_page(request, queues.my_queue(request.user, timezone.now()), _("My queue"))
+
+
+@only_for(is_employee)
+def team_queue(request: HttpRequest) -> HttpResponse:
+    return _queue_page(request, queues.team_queue(request.user, timezone.now()), _("My team's queue"))
+
+
+def _queue_page(request: HttpRequest, orders: object, title: str) -> HttpResponse:
+    form = QueueFilterForm(request.GET or None)
+    orders = queues.for_rows(queues.filter_orders(orders, **form.criteria()))
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "form": form, "title": title, "now": timezone.now()}
+    return render(request, "services/queue.html", context)
+
+
+@require_POST
+@only_for(is_employee)
+def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """Take one staff action on an order: 403 for a role that may not, 409 when the workflow refuses it."""
+    order = _visible_order(request, number)
+    action_form = ACTIONS.get(action)
+    if action_form is None:
+        raise Http404
+    if not action_form.may_take(request.user):
+        raise PermissionDenied
+    form = action_form(request.POST, order=order)
+    if not action_form.fits_kind(order):
+        message = _("This action does not apply to a %(kind)s order.") % {"kind": order.get_kind_display()}
+        return _order_page(request, order, refusal=message, status=409)
+    if not form.is_valid():
+        return _order_page(request, order, action_forms={action: form}, status=400)
+    return _attempt(request, order, lambda: form.perform(request.user), _("Done: %(action)s.") % {"action": form.label})
+
+
+@only_for(can_enter_orders)
+def enter_fault(request: HttpRequest) -> HttpResponse:
+    form = StaffFaultReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = repair.report_fault(by=request.user, **data)
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, _("Fault report %(number)s is entered.") % {"number": order.number})
+            return redirect("services:order", number=order.number)
+    return render(request, "services/enter_order.html", {"form": form, "kind": OrderKind.FAULT_REPAIR})
+
+
+@only_for(can_enter_orders)
+def enter_application(request: HttpRequest) -> HttpResponse:
+    form = StaffServiceApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = applications.file_service_application(by=request.user, **data)
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, _("Service application %(number)s is entered.") % {"number": order.number})
+            return redirect("services:order", number=order.number)
+    return render(request, "services/enter_order.html", {"form": form, "kind": OrderKind.SERVICE_APPLICATION})
+
+
+@only_for(can_dispatch)
+def dispatcher(request: HttpRequest) -> HttpResponse:
+    """Open repairs by 台区 with their arrival countdowns; htmx refreshes the board every 30 seconds."""
+    now = timezone.now()
+    page = Paginator(queues.open_repairs(request.user, now), DISPATCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    fragment = bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
+    template = "services/_dispatch_board.html" if fragment else "services/dispatcher.html"
+    response = render(request, template, {"page": page, "now": now})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# --- The order page and its helpers ---------------------------------------------------------------------
+
+
+def _visible_order(request: HttpRequest, number: str) -> WorkOrder:
+    orders = WorkOrder.objects.visible_to(request.user).select_related(
+        "account", "grid", "department", "assigned_to", "customer"
+    )
+    return get_object_or_404(orders, number=number)
+
+
+def _attempt(request: HttpRequest, order: WorkOrder, step: object, done: str) -> HttpResponse:
+    """Run one step on the order; on success redirect back to it, on a refused move show why (409)."""
+    try:
+        step()
+    except REFUSALS as refusal:
+        return _order_page(request, order, refusal=refusal.message, status=409)
+    except ValidationError as invalid:
+        return _order_page(request, order, refusal=" ".join(invalid.messages), status=400)
+    messages.success(request, done)
+    return redirect("services:order", number=order.number)
+
+
+def _order_page(
+    request: HttpRequest,
+    order: WorkOrder,
+    *,
+    status: int = 200,
+    refusal: str = "",
+    action_forms: dict | None = None,
+    attachment_form: AttachmentForm | None = None,
+    dispute_form: DisputeForm | None = None,
+) -> HttpResponse:
+    user = request.user
+    order = _fresh(order)
+    staff = user.is_employee
+    events = order.events.select_related("actor")
+    files = order.attachments.all()
+    if not staff:
+        events, files = events.filter(is_public=True), files.filter(is_public=True)
+    now = timezone.now()
+    context = {
+        "order": order,
+        "particulars": _particulars(order),
+        "clocks": [_clock_row(clock, now) for clock in order.clocks.all()],
+        "events": [_describe(event) for event in events],
+        "attachments": files,
+        "refusal": refusal,
+        "attachment_form": attachment_form or AttachmentForm(),
+        "now": now,
+    }
+    if staff:
+        offered = {form.name: form for form in offered_actions(order, user)}
+        offered.update(action_forms or {})
+        context["actions"] = list(offered.values())
+    else:
+        context.update(_customer_choices(order, dispute_form))
+    template = "services/order_staff.html" if staff else "services/order_progress.html"
+    return render(request, template, context, status=status)
+
+
+def _fresh(order: WorkOrder) -> WorkOrder:
+    """The order as it is now (after an action), with what its page shows beside it."""
+    return (
+        WorkOrder.objects.select_related("account", "grid", "department", "assigned_to", "customer")
+        .prefetch_related(Prefetch("clocks", queryset=Clock.objects.select_related("policy")))
+        .get(pk=order.pk)
+    )
+
+
+STATE_STYLES = {"on_track": "success", "warning": "warning", "breached": "danger", "paused": "secondary", "met": "info"}
+
+
+def _clock_row(clock: Clock, now: datetime) -> dict[str, object]:
+    """A clock as its row on the order page: its status, and the time left (or late) in words."""
+    status = clock_status(clock, now)
+    live = clock.state in (ClockState.RUNNING, ClockState.PAUSED)
+    return {"status": status, "style": STATE_STYLES[status.state], "live": live, "left": _duration(status)}
+
+
+def _duration(status: ClockStatus) -> str:
+    minutes = abs(status.remaining_seconds) // 60
+    days, hours, minutes = minutes // 1440, minutes % 1440 // 60, minutes % 60
+    if days:
+        text = _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    else:
+        text = _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    return text if status.remaining_seconds >= 0 else _("%(time)s late") % {"time": text}
+
+
+def _particulars(order: WorkOrder) -> object | None:
+    """The kind's own record (FaultReport, ServiceApplication), or None."""
+    name = {OrderKind.FAULT_REPAIR: "fault", OrderKind.SERVICE_APPLICATION: "application"}.get(order.kind)
+    return getattr(order, name, None) if name else None
+
+
+def _customer_choices(order: WorkOrder, dispute_form: DisputeForm | None) -> dict[str, object]:
+    """What the customer may do on their progress page."""
+    fault = _particulars(order) if order.kind == OrderKind.FAULT_REPAIR else None
+    may_confirm = (
+        isinstance(fault, FaultReport) and order.status == Status.RESOLVED and fault.customer_confirmed is None
+    )
+    rated = ReturnVisit.objects.filter(order=order).exists()
+    rate_url = None
+    if order.status == Status.CLOSED and not rated:
+        rate_url = visits.visit_token(order)
+    return {
+        "may_chase": order.is_open,
+        "may_confirm": may_confirm,
+        "dispute_form": dispute_form or DisputeForm(),
+        "chase_form": ChaseForm(),
+        "rate_token": rate_url,
+    }
+
+
+def _describe(event: TimelineEvent) -> TimelineEvent:
+    """Give a status change's old and new values their labels, for the timeline."""
+    if event.kind == EventKind.STATUS_CHANGED:
+        event.old_label = _status_label(event.old_value)
+        event.new_label = _status_label(event.new_value)
+    else:
+        event.old_label, event.new_label = event.old_value, event.new_value
+    return event
+
+
+def _status_label(value: str) -> str:
+    try:
+        return str(Status(value).label)
+    except ValueError:
+        return value
