@@ -13,11 +13,10 @@ unique dedupe keys stop a message made twice all the same.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -30,10 +29,9 @@ from services.models import (
     EventKind,
     Notification,
     NotificationChannel,
-    NotificationState,
     TimelineEvent,
 )
-from services.notifications import order_context, queue, send_to_worker
+from services.notifications import order_context, queue
 
 BATCH_SIZE = 5000
 BREACH = "breach"  # the dedupe key's level for a breach
@@ -121,7 +119,7 @@ def _notifications(crossing: Crossing, hierarchy: Hierarchy, now: datetime) -> l
                     channel=channel,
                     template="sla_breach" if crossing.is_breach else "sla_warning",
                     context=context,
-                    language=user.language,
+                    language=user.language or settings.LANGUAGE_CODE,
                     order_id=clock.order_id,
                     dedupe_key=f"clock:{clock.pk}:level:{level}:{user.pk}:{channel}",
                     created_at=now,
@@ -177,42 +175,6 @@ def _save_levels(clocks: list[Clock]) -> None:
         )
 
 
-def _queue(rows: list[Notification]) -> int:
-    """Put the messages in the outbox as services.notifications.queue does; on PostgreSQL in one statement.
-
-    queue() goes through bulk_create, whose Python costs half a second for the few thousand rows of a big
-    sweep (bench/sweep.py); arrays unnested into INSERT … ON CONFLICT DO NOTHING RETURNING id do the same
-    (insert what is new by dedupe key, deliver exactly those after commit) in a tenth of it.
-    """
-    if connection.vendor != "postgresql" or not rows:
-        return queue(rows)
-    columns = ["recipient_id", "address", "channel", "template", "context", "language", "order_id", "dedupe_key"]
-    types = ["bigint", "text", "text", "text", "jsonb", "text", "bigint", "text"]
-    contexts: dict[int, str] = {}  # the rows of one crossing share their context: serialise it once
-    values = [
-        [row.recipient_id for row in rows],
-        [row.address for row in rows],
-        [row.channel for row in rows],
-        [row.template for row in rows],
-        [contexts.setdefault(id(row.context), json.dumps(row.context)) for row in rows],
-        [row.language for row in rows],
-        [row.order_id for row in rows],
-        [row.dedupe_key for row in rows],
-    ]
-    arrays = ", ".join(f"%s::{kind}[]" for kind in types)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Notification._meta.db_table} ({', '.join(columns)}, subject, body, state, attempts, "
-            f"last_error, created_at) SELECT *, '', '', %s, 0, '', %s FROM unnest({arrays}) "
-            "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
-            [NotificationState.PENDING, rows[0].created_at, *values],
-        )
-        ids = [pk for (pk,) in cursor.fetchall()]
-    if ids:
-        transaction.on_commit(partial(send_to_worker, ids), robust=True)
-    return len(ids)
-
-
 def _sweep_batch(now: datetime, batch_size: int) -> int:
     """Raise the levels of one batch of due clocks; return how many crossed."""
     clocks = list(
@@ -230,7 +192,7 @@ def _sweep_batch(now: datetime, batch_size: int) -> int:
     if crossings:
         TimelineEvent.objects.bulk_create([_event(crossing, now) for crossing in crossings])
         hierarchy = Hierarchy()
-        _queue([row for crossing in crossings for row in _notifications(crossing, hierarchy, now)])
+        queue([row for crossing in crossings for row in _notifications(crossing, hierarchy, now)])
     return len(crossings)
 
 

@@ -11,6 +11,7 @@ the database, makes sure the same event never makes the same message twice.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -275,8 +276,8 @@ def notify_contact(
 def queue(rows: list[Notification]) -> int:
     """Insert the rows whose dedupe key is new and deliver them after commit; return how many were inserted.
 
-    Three queries whatever the number of rows. Every row needs a dedupe_key: that is what makes a repeated
-    event (a retried task, two sweeps at once) harmless.
+    A fixed number of queries whatever the number of rows. Every row needs a dedupe_key: that is what makes a
+    repeated event (a retried task, two sweeps at once) harmless.
     """
     now = timezone.now()
     by_key: dict[str, Notification] = {}
@@ -287,21 +288,59 @@ def queue(rows: list[Notification]) -> int:
         by_key.setdefault(row.dedupe_key, row)
     if not by_key:
         return 0
-    existing = set(Notification.objects.filter(dedupe_key__in=list(by_key)).values_list("dedupe_key", flat=True))
-    new = [row for key, row in by_key.items() if key not in existing]
-    if not new:
-        return 0
-    # A concurrent transaction may insert the same key between the read and this insert: its row wins.
-    Notification.objects.bulk_create(new, ignore_conflicts=True)
-    new_keys = [row.dedupe_key for row in new]
-    ids = list(
-        Notification.objects.filter(dedupe_key__in=new_keys, state=NotificationState.PENDING).values_list(
-            "pk", flat=True
-        )
-    )
+    insert = _insert_postgresql if connection.vendor == "postgresql" else _insert_portable
+    ids = insert(list(by_key.values()))
     if ids:
         transaction.on_commit(partial(send_to_worker, ids), robust=True)
     return len(ids)
+
+
+def _insert_portable(rows: list[Notification]) -> list[int]:
+    existing = set(
+        Notification.objects.filter(dedupe_key__in=[row.dedupe_key for row in rows]).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    new = [row for row in rows if row.dedupe_key not in existing]
+    if not new:
+        return []
+    # A concurrent transaction may insert the same key between the read and this insert: its row wins.
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    new_keys = [row.dedupe_key for row in new]
+    pending = Notification.objects.filter(dedupe_key__in=new_keys, state=NotificationState.PENDING)
+    return list(pending.values_list("pk", flat=True))
+
+
+INSERT_COLUMNS = ["recipient_id", "address", "channel", "template", "context", "language", "order_id", "dedupe_key"]
+INSERT_TYPES = ["bigint", "text", "text", "text", "jsonb", "text", "bigint", "text"]
+
+
+def _insert_postgresql(rows: list[Notification]) -> list[int]:
+    """One INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING RETURNING id.
+
+    bulk_create's Python took over half a second for the 4,800 messages of the benchmark's sweep
+    (bench/sweep.py); this does the same (insert what is new by dedupe key, return exactly those) in a fraction.
+    """
+    contexts: dict[int, str] = {}  # rows of one event share their context dict: serialise it once
+    values = [
+        [row.recipient_id for row in rows],
+        [row.address for row in rows],
+        [row.channel for row in rows],
+        [row.template for row in rows],
+        [contexts.setdefault(id(row.context), json.dumps(row.context)) for row in rows],
+        [row.language for row in rows],
+        [row.order_id for row in rows],
+        [row.dedupe_key for row in rows],
+    ]
+    arrays = ", ".join(f"%s::{kind}[]" for kind in INSERT_TYPES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Notification._meta.db_table} ({', '.join(INSERT_COLUMNS)}, subject, body, state, "
+            f"attempts, last_error, created_at) SELECT *, '', '', %s, 0, '', %s FROM unnest({arrays}) "
+            "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+            [NotificationState.PENDING, rows[0].created_at, *values],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def send_to_worker(ids: list[int]) -> None:
