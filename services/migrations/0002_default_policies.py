@@ -55,7 +55,10 @@ DEFAULTS = [
         APPLICATION, "resolution", "appliance_damage", "", 24, "hours", RULES_FROM,
         RULES_95598 + "; paused while the customer's evidence is awaited",
     ),
-    ("Meter abnormality", APPLICATION, "resolution", "meter_abnormality", "", 4, "working_days", RULES_FROM, RULES_95598),
+    (
+        "Meter abnormality",
+        APPLICATION, "resolution", "meter_abnormality", "", 4, "working_days", RULES_FROM, RULES_95598,
+    ),
     (
         "Meter calibration result",
         APPLICATION, "resolution", "meter_calibration", "", 5, "working_days", COMMITMENTS_FROM, COMMITMENTS,
