@@ -138,7 +138,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-sla-clocks": {"task": "services.tasks.sweep_sla_clocks", "schedule": 60.0},
     # Outbox rows nobody delivered (the broker was down at submission) and retries that are due.
     "deliver-pending-notifications": {
-        "task": "services.tasks_notifications.deliver_pending_notifications",
+        "task": "services.tasks.deliver_pending_notifications",
         "schedule": 60.0,
     },
 }

@@ -3,7 +3,7 @@
 Each row is delivered in its own transaction with its row locked (SELECT … FOR UPDATE SKIP LOCKED) and its
 state checked again under the lock, so two workers given the same row (the on-commit task and the periodic
 pass, or two passes) send it once: the second skips it while it is locked and finds it sent afterwards.
-The functions here are plain; services.tasks_notifications wraps them as Celery tasks.
+The functions here are plain; services.tasks wraps them as Celery tasks.
 """
 
 from __future__ import annotations

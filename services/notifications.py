@@ -345,7 +345,7 @@ def _insert_postgresql(rows: list[Notification]) -> list[int]:
 
 def send_to_worker(ids: list[int]) -> None:
     """Hand the rows to a worker; with the broker down, leave them for the periodic pass instead of failing."""
-    from services.tasks_notifications import deliver_notifications  # the task module imports this one
+    from services.tasks import deliver_notifications  # the task module imports this one
 
     try:
         deliver_notifications.apply_async(args=[ids], retry=False)
