@@ -53,7 +53,8 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")  # withdrawn or a duplicate; final
 
 
-OPEN_STATUSES = frozenset(Status) - {Status.CLOSED, Status.CANCELLED}
+CLOSED = [Status.CLOSED, Status.CANCELLED]
+OPEN_STATUSES = frozenset(Status) - set(CLOSED)
 
 _GENERAL = {
     Status.NEW: {Status.ASSIGNED, Status.CANCELLED},
@@ -94,7 +95,7 @@ class Priority(models.IntegerChoices):
 
 class WorkOrderQuerySet(models.QuerySet["WorkOrder"]):
     def open(self) -> WorkOrderQuerySet:
-        return self.exclude(status__in=[Status.CLOSED, Status.CANCELLED])
+        return self.exclude(status__in=CLOSED)
 
     def visible_to(self, user: User | AnonymousUser) -> WorkOrderQuerySet:
         """Staff see every order (requests pass between units, never back to the customer); a customer sees
@@ -162,10 +163,17 @@ class WorkOrder(models.Model):
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
         ordering = ["-opened_at"]
+        # Queues read open orders only: partial indexes on them keep a queue fast among 500,000 orders, where
+        # a plain (department, status) index is passed over for `status NOT IN (closed, cancelled)`
+        # (bench/queue.py: team queue p95 151 ms → 45 ms).
         indexes = [
-            models.Index(fields=["assigned_to", "status"]),
-            models.Index(fields=["department", "status"]),
-            models.Index(fields=["grid", "status"]),
+            models.Index(
+                fields=["department"], condition=~models.Q(status__in=CLOSED), name="order_open_department_idx"
+            ),
+            models.Index(
+                fields=["assigned_to"], condition=~models.Q(status__in=CLOSED), name="order_open_assignee_idx"
+            ),
+            models.Index(fields=["grid"], condition=~models.Q(status__in=CLOSED), name="order_open_grid_idx"),
             models.Index(fields=["kind", "status"]),
         ]
 

@@ -27,6 +27,7 @@ from accounts.models import (
     ServiceGrid,
     User,
 )
+from services.models import WorkOrder
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,7 @@ def seed_demo(accounts: int = 60, **options) -> str:
 
 
 def wipe_accounts() -> None:
+    WorkOrder.objects.all().delete()  # the demo's work orders protect their accounts and customers
     ElectricityAccount.objects.all().delete()
     Customer.objects.all().delete()
 

@@ -1,4 +1,8 @@
-"""`manage.py seed_demo`: build the demo city (accounts.demo), show progress, print the demo logins."""
+"""`manage.py seed_demo`: build the demo city (accounts.demo) and a year of its work orders (services.demo), show
+progress, print the demo logins.
+
+It lives in the portal app, above both: accounts must not import services.
+"""
 
 import sys
 import time
@@ -12,10 +16,15 @@ from tqdm import tqdm
 
 from accounts import demo
 from accounts.models import Customer, Department, ElectricityAccount, MeterReading, Role, ServiceGrid, User
+from services import demo as orders_demo
+from services.models import WorkOrder
 
 
 class Command(BaseCommand):
-    help = "Build the demo city: departments, 台区, staff with known logins, customers, accounts and readings."
+    help = (
+        "Build the demo city: departments, 台区, staff with known logins, customers, accounts and readings, "
+        "and a year of fault repairs and service applications."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="The same seed gives the same city.")
@@ -28,12 +37,30 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing if any electricity account exists already."
         )
+        parser.add_argument(
+            "--orders",
+            type=int,
+            default=None,
+            help="How many work orders the year has (default: two for every five accounts; 0 for none).",
+        )
 
-    def handle(self, *args: Any, seed: int, accounts: int, chunk_size: int, if_empty: bool, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        seed: int,
+        accounts: int,
+        chunk_size: int,
+        if_empty: bool,
+        orders: int | None,
+        **options: Any,
+    ) -> None:
         if not 0 <= accounts <= demo.MAX_ACCOUNTS:
             raise CommandError(_("--accounts must be between 0 and %(max)d.") % {"max": demo.MAX_ACCOUNTS})
         if chunk_size < 1 or seed < 0:
             raise CommandError(_("--chunk-size must be positive and --seed not negative."))
+        orders = orders_demo.default_orders(accounts) if orders is None else orders
+        if orders < 0:
+            raise CommandError(_("--orders must not be negative."))
         quiet = options["verbosity"] == 0
         if if_empty and ElectricityAccount.objects.exists():
             self.stdout.write(_("The database already has electricity accounts: nothing was seeded."))
@@ -43,9 +70,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         with tqdm(total=accounts, unit=" accounts", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
             counts = demo.seed_city(seed=seed, accounts=accounts, chunk_size=chunk_size, progress=bar.update)
+        with tqdm(total=orders, unit=" orders", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
+            added_orders = orders_demo.seed_orders(seed=seed, orders=orders, progress=bar.update)
         if not quiet:
             self._print_logins()
-            self._print_counts(counts, time.monotonic() - started)
+            self._print_counts(counts, added_orders, time.monotonic() - started)
 
     def _print_logins(self) -> None:
         header = (_("Username"), _("Role"), _("Department"), _("Password"))
@@ -59,7 +88,7 @@ class Command(BaseCommand):
         for row in [header, *rows]:
             self.stdout.write("  ".join(_pad(str(cell), width) for cell, width in zip(row, widths, strict=True)))
 
-    def _print_counts(self, counts: demo.Counts, seconds: float) -> None:
+    def _print_counts(self, counts: demo.Counts, orders: int, seconds: float) -> None:
         self.stdout.write("")
         totals = [
             (_("Departments"), Department.objects.count(), None),
@@ -68,6 +97,7 @@ class Command(BaseCommand):
             (_("Customers"), Customer.objects.count(), counts.customers),
             (_("Electricity accounts"), ElectricityAccount.objects.count(), counts.accounts),
             (_("Meter readings"), MeterReading.objects.count(), counts.readings),
+            (_("Work orders"), WorkOrder.objects.count(), orders),
         ]
         for label, total, added in totals:
             suffix = "" if added is None else " " + _("(%(added)d added)") % {"added": added}
