@@ -5,7 +5,13 @@ user may not take answer 403. tests/accounts/test_page_access.py and test_api_ac
 endpoint to this.
 """
 
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -38,3 +44,21 @@ class IsEmployee(BasePermission):
 class IsCustomer(BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
         return is_customer(request.user)
+
+
+View = Callable[..., HttpResponse]
+
+
+def only_for(allowed: Callable[..., bool]) -> Callable[[View], View]:
+    """Sign-in required (else the login page), then 403 unless `allowed(user)`."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def checked(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            if not allowed(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return login_required(checked)
+
+    return decorator

@@ -5,13 +5,9 @@ may not see answer 404 (through ElectricityAccount.objects.visible_to); pages a 
 (accounts.permissions). tests/accounts/test_page_access.py holds every page to that.
 """
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
@@ -25,27 +21,10 @@ from accounts.actions import LinkRefused, link_account, register_customer, unlin
 from accounts.consumption import recent_consumption
 from accounts.forms import AccountSearchForm, LinkAccountForm, RegistrationForm
 from accounts.models import ElectricityAccount
-from accounts.permissions import can_link_accounts, can_search_accounts, is_customer
+from accounts.permissions import can_link_accounts, can_search_accounts, is_customer, only_for
 
 SEARCH_PAGE_SIZE = 25
 LIST_PAGE_SIZE = 25
-
-View = Callable[..., HttpResponse]
-
-
-def only_for(allowed: Callable[..., bool]) -> Callable[[View], View]:
-    """Sign-in required (else the login page), then 403 unless `allowed(user)`."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def checked(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-            if not allowed(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return login_required(checked)
-
-    return decorator
 
 
 def register(request: HttpRequest) -> HttpResponse:

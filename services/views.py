@@ -8,6 +8,7 @@ tests/services/test_page_access.py holds every page to this.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.contrib import messages
@@ -23,13 +24,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from accounts.permissions import is_customer, is_employee
-from accounts.views import only_for
+from accounts.permissions import is_customer, is_employee, only_for
 from services import actions, applications, attachments, notifications, queues, repair, visits
 from services.forms import (
     ACTIONS,
     AttachmentForm,
     ChaseForm,
+    CustomerOrderForm,
     DisputeForm,
     FaultReportForm,
     QueueFilterForm,
@@ -74,56 +75,48 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 
 @only_for(is_customer)
 def report_fault(request: HttpRequest) -> HttpResponse:
-    form = FaultReportForm(request.POST or None, user=request.user, initial=_contact_initial(request.user))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            order = repair.report_fault(
-                by=request.user,
-                channel=Channel.WEB,
-                fault_type=data["fault_type"],
-                description=data["description"],
-                account=data["account"],
-                contact_phone=data["contact_phone"],
-            )
-        except ValidationError as refusal:
-            form.add_error(None, refusal)
-        else:
-            messages.success(request, _("Your fault report %(number)s is received.") % {"number": order.number})
-            return redirect("services:order", number=order.number)
-    context = {
-        "form": form,
-        "heading": _("Report a fault"),
-        "intro": _("Tell us what is wrong; a repair crew is dispatched around the clock."),
-    }
-    return render(request, "services/request_form.html", context)
+    return _customer_request(
+        request,
+        FaultReportForm,
+        repair.report_fault,
+        received=_("Your fault report %(number)s is received."),
+        heading=_("Report a fault"),
+        intro=_("Tell us what is wrong; a repair crew is dispatched around the clock."),
+    )
 
 
 @only_for(is_customer)
 def file_application(request: HttpRequest) -> HttpResponse:
-    form = ServiceApplicationForm(request.POST or None, user=request.user, initial=_contact_initial(request.user))
+    return _customer_request(
+        request,
+        ServiceApplicationForm,
+        applications.file_service_application,
+        received=_("Your application %(number)s is received."),
+        heading=_("Service application"),
+        intro=_("Reconnection, appliance damage, meter problems and other services, each with its time limit."),
+    )
+
+
+def _customer_request(
+    request: HttpRequest,
+    form_class: type[CustomerOrderForm],
+    submit: Callable[..., WorkOrder],
+    *,
+    received: str,
+    heading: str,
+    intro: str,
+) -> HttpResponse:
+    """A customer's request from the web: the form's fields are the action's own keyword arguments."""
+    form = form_class(request.POST or None, user=request.user, initial=_contact_initial(request.user))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            order = applications.file_service_application(
-                by=request.user,
-                channel=Channel.WEB,
-                application_type=data["application_type"],
-                description=data["description"],
-                account=data["account"],
-                contact_phone=data["contact_phone"],
-            )
+            order = submit(by=request.user, channel=Channel.WEB, **form.cleaned_data)
         except ValidationError as refusal:
             form.add_error(None, refusal)
         else:
-            messages.success(request, _("Your application %(number)s is received.") % {"number": order.number})
+            messages.success(request, received % {"number": order.number})
             return redirect("services:order", number=order.number)
-    context = {
-        "form": form,
-        "heading": _("Service application"),
-        "intro": _("Reconnection, appliance damage, meter problems and other services, each with its time limit."),
-    }
-    return render(request, "services/request_form.html", context)
+    return render(request, "services/request_form.html", {"form": form, "heading": heading, "intro": intro})
 
 
 def _contact_initial(user: User) -> dict[str, str]:
