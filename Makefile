@@ -47,9 +47,11 @@ migrations-check: $(VENV)/.installed-dev
 vendor:
 	bash scripts/vendor-static.sh
 
-## The seeding benchmark on PostgreSQL (its own database portal_bench unless DATABASE_URL is set): ARGS="...".
+## The benchmarks on PostgreSQL, each on its own database (bench/README.md); ARGS="..." go to the seeding one.
 bench: $(VENV)/.installed-runtime
 	$(BIN)/python bench/seed_demo.py $(ARGS)
+	$(BIN)/python bench/sweep.py
+	$(BIN)/python bench/queue_page.py
 
 ## Start over: the demo database, broker files, collected static files and caches go; .venv stays.
 clean:
