@@ -9,6 +9,7 @@ from django.db.models import Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, RowNumber
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts import identity
 
@@ -210,7 +211,7 @@ class VoltageLevel(models.TextChoices):
 class AccountStatus(models.TextChoices):
     ACTIVE = "active", _("Active")  # supplied and billed
     SUSPENDED = "suspended", _("Suspended")  # 暂停 or cut for arrears; the account remains
-    CLOSED = "closed", _("Closed")  # 销户: kept for history only
+    CLOSED = "closed", pgettext_lazy("account status", "Closed")  # 销户: kept for history only
 
 
 class ElectricityAccountQuerySet(models.QuerySet["ElectricityAccount"]):

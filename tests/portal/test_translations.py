@@ -16,8 +16,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import ElectricityAccount, User
+from accounts.models import AccountStatus, ElectricityAccount, User
 from portal import settings as shipped_settings
+from services.models import Status, WorkOrder
 from tests.factories import UserFactory
 
 # The suite runs in English (tests/conftest.py); these tests put the shipped default back.
@@ -180,6 +181,17 @@ def test_the_language_switch_turns_the_portal_to_english_and_back(client):
 def test_the_browsers_language_chooses_english_or_else_chinese(client, accept_language, headline):
     response = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE=accept_language)
     assert headline in response.text
+
+
+def test_a_closed_account_reads_as_closed_out_and_a_closed_work_order_as_closed():
+    # One English word, two messages: the account's carries the context "account status".
+    account = ElectricityAccount(status=AccountStatus.CLOSED)
+    order = WorkOrder(status=Status.CLOSED)
+    with translation.override("zh-hans"):
+        assert account.get_status_display() == "已销户"
+        assert order.get_status_display() == "已关闭"
+    with translation.override("en"):
+        assert str(AccountStatus.CLOSED.label) == str(Status.CLOSED.label) == "Closed"
 
 
 def register(client, login: str, **extra: str):
