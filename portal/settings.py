@@ -108,8 +108,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Broker and cache -----------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Publishing from a request must fail fast when Redis is down: the outbox row is already saved and the periodic
+# pass delivers it later (services.notifications.send_to_worker). kombu's default retries the connection for
+# about 6 s per submission; workers keep their own reconnection settings.
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+    "socket_connect_timeout": 2,
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # kombu's filesystem transport: a real broker with no server process, good for one machine only.
