@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +31,6 @@ from services.forms import (
     ACTIONS,
     AttachmentForm,
     ChaseForm,
-    CustomerOrderForm,
     DisputeForm,
     FaultReportForm,
     QueueFilterForm,
@@ -75,48 +75,49 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 
 @only_for(is_customer)
 def report_fault(request: HttpRequest) -> HttpResponse:
-    return _customer_request(
-        request,
-        FaultReportForm,
-        repair.report_fault,
-        received=_("Your fault report %(number)s is received."),
-        heading=_("Report a fault"),
-        intro=_("Tell us what is wrong; a repair crew is dispatched around the clock."),
-    )
+    form = FaultReportForm(request.POST or None, user=request.user, initial=_contact_initial(request.user))
+    context = {
+        "heading": _("Report a fault"),
+        "intro": _("Tell us what is wrong; a repair crew is dispatched around the clock."),
+    }
+    received = _("Your fault report %(number)s is received.")
+    return _new_request(request, form, repair.report_fault, received, "services/request_form.html", context)
 
 
 @only_for(is_customer)
 def file_application(request: HttpRequest) -> HttpResponse:
-    return _customer_request(
-        request,
-        ServiceApplicationForm,
-        applications.file_service_application,
-        received=_("Your application %(number)s is received."),
-        heading=_("Service application"),
-        intro=_("Reconnection, appliance damage, meter problems and other services, each with its time limit."),
-    )
+    form = ServiceApplicationForm(request.POST or None, user=request.user, initial=_contact_initial(request.user))
+    context = {
+        "heading": _("Service application"),
+        "intro": _("Reconnection, appliance damage, meter problems and other services, each with its time limit."),
+    }
+    received = _("Your application %(number)s is received.")
+    submit = applications.file_service_application
+    return _new_request(request, form, submit, received, "services/request_form.html", context)
 
 
-def _customer_request(
+def _new_request(
     request: HttpRequest,
-    form_class: type[CustomerOrderForm],
+    form: forms.Form,
     submit: Callable[..., WorkOrder],
-    *,
     received: str,
-    heading: str,
-    intro: str,
+    template: str,
+    context: dict[str, object],
 ) -> HttpResponse:
-    """A customer's request from the web: the form's fields are the action's own keyword arguments."""
-    form = form_class(request.POST or None, user=request.user, initial=_contact_initial(request.user))
+    """Open a request from a customer's or a staff member's form, whose fields are the action's keywords.
+
+    A customer's form has no channel field: what a customer submits here came in through the web.
+    """
     if request.method == "POST" and form.is_valid():
+        fields = {"channel": Channel.WEB, **form.cleaned_data}
         try:
-            order = submit(by=request.user, channel=Channel.WEB, **form.cleaned_data)
+            order = submit(by=request.user, **fields)
         except ValidationError as refusal:
             form.add_error(None, refusal)
         else:
             messages.success(request, received % {"number": order.number})
             return redirect("services:order", number=order.number)
-    return render(request, "services/request_form.html", {"form": form, "heading": heading, "intro": intro})
+    return render(request, template, {"form": form, **context})
 
 
 def _contact_initial(user: User) -> dict[str, str]:
@@ -277,31 +278,18 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
 @only_for(can_enter_orders)
 def enter_fault(request: HttpRequest) -> HttpResponse:
     form = StaffFaultReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            order = repair.report_fault(by=request.user, **data)
-        except ValidationError as refusal:
-            form.add_error(None, refusal)
-        else:
-            messages.success(request, _("Fault report %(number)s is entered.") % {"number": order.number})
-            return redirect("services:order", number=order.number)
-    return render(request, "services/enter_order.html", {"form": form, "kind": OrderKind.FAULT_REPAIR})
+    received = _("Fault report %(number)s is entered.")
+    context = {"kind": OrderKind.FAULT_REPAIR}
+    return _new_request(request, form, repair.report_fault, received, "services/enter_order.html", context)
 
 
 @only_for(can_enter_orders)
 def enter_application(request: HttpRequest) -> HttpResponse:
     form = StaffServiceApplicationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            order = applications.file_service_application(by=request.user, **data)
-        except ValidationError as refusal:
-            form.add_error(None, refusal)
-        else:
-            messages.success(request, _("Service application %(number)s is entered.") % {"number": order.number})
-            return redirect("services:order", number=order.number)
-    return render(request, "services/enter_order.html", {"form": form, "kind": OrderKind.SERVICE_APPLICATION})
+    received = _("Service application %(number)s is entered.")
+    context = {"kind": OrderKind.SERVICE_APPLICATION}
+    submit = applications.file_service_application
+    return _new_request(request, form, submit, received, "services/enter_order.html", context)
 
 
 @only_for(can_dispatch)
