@@ -14,7 +14,6 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
-from portal.celery import app
 from services.actions import NewOrder, open_order
 from services.context_processors import inbox
 from services.delivery import (
@@ -283,32 +282,6 @@ def test_the_periodic_pass_costs_the_same_few_queries_per_row(alice, time_machin
     # the row with its recipient and order, update it, release. Nothing per row for its user or order.
     assert queries_to_deliver(1, "one") == 2 + 4
     assert queries_to_deliver(30, "thirty") == 2 + 4 * 30
-
-
-@pytest.fixture
-def broker(settings):
-    """The Celery app pointed at a closed port (a broker that is down); `broker.restore()` brings it back."""
-    conf = app.conf
-    saved = conf.broker_url, conf.broker_transport_options
-
-    def reconnect() -> None:
-        if app._pool is not None:
-            app._pool.force_close_all()
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    class Broker:
-        @staticmethod
-        def restore() -> None:
-            reconnect()
-            conf.broker_url, conf.broker_transport_options = saved
-
-    reconnect()
-    conf.broker_url = "redis://127.0.0.1:1/0"
-    # The options production runs Redis with: a refused connection fails the publish at once.
-    conf.broker_transport_options = settings.REDIS_BROKER_TRANSPORT_OPTIONS
-    yield Broker
-    Broker.restore()
 
 
 def test_with_the_broker_down_a_submission_is_saved_and_delivered_later_once(
