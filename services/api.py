@@ -380,6 +380,8 @@ class WorkOrderActionApi(APIView):
             raise exceptions.PermissionDenied
         if not action_form.fits_kind(order):
             raise Conflict(detail=_("This action does not apply to a %(kind)s order.") % {"kind": order.kind})
+        if not action_form.may_act_on(order, request.user):
+            raise exceptions.PermissionDenied
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         form = action_form(_form_data(serializer.validated_data), order=order, prefix="")

@@ -224,6 +224,8 @@ class ActionForm(PortalFormMixin, forms.Form):
     roles: ClassVar[frozenset[str]]
     kinds: ClassVar[frozenset[str] | None] = None  # None: every kind
     from_statuses: ClassVar[frozenset[str] | None] = None  # None: any open status
+    # A crew's steps are its own to report: another crew member seeing the order may not report them.
+    assignee_only: ClassVar[bool] = False
     style: ClassVar[str] = "primary"
 
     def __init__(self, *args: object, order: WorkOrder, **kwargs: object) -> None:
@@ -236,13 +238,18 @@ class ActionForm(PortalFormMixin, forms.Form):
         return user.is_authenticated and user.role in cls.roles
 
     @classmethod
+    def may_act_on(cls, order: WorkOrder, user: User) -> bool:
+        """The role may take it, and on an assignee-only action the user is the order's assignee."""
+        return cls.may_take(user) and (not cls.assignee_only or order.assigned_to_id == user.pk)
+
+    @classmethod
     def fits_kind(cls, order: WorkOrder) -> bool:
         return cls.kinds is None or order.kind in cls.kinds
 
     @classmethod
     def is_offered(cls, order: WorkOrder, user: User) -> bool:
         """Whether the order page shows this action: the user's role, the order's kind and its status."""
-        if not (cls.may_take(user) and cls.fits_kind(order)):
+        if not (cls.may_act_on(order, user) and cls.fits_kind(order)):
             return False
         return order.is_open if cls.from_statuses is None else order.status in cls.from_statuses
 
@@ -278,6 +285,7 @@ class TransferForm(ActionForm):
 class AcceptDispatchForm(ActionForm):
     name, label, roles = "accept", _("Accept the dispatch"), CREW
     kinds, from_statuses = frozenset({OrderKind.FAULT_REPAIR}), frozenset({Status.ASSIGNED})
+    assignee_only = True
 
     def perform(self, by: User) -> object:
         return repair.accept_dispatch(self.order, by=by)
@@ -286,6 +294,7 @@ class AcceptDispatchForm(ActionForm):
 class DepartForm(ActionForm):
     name, label, roles = "depart", _("Set off"), CREW
     kinds, from_statuses = frozenset({OrderKind.FAULT_REPAIR}), frozenset({Status.ACCEPTED})
+    assignee_only = True
 
     def perform(self, by: User) -> object:
         return repair.depart(self.order, by=by)
@@ -294,6 +303,7 @@ class DepartForm(ActionForm):
 class ArriveForm(ActionForm):
     name, label, roles = "arrive", _("Arrived on site"), CREW
     kinds, from_statuses = frozenset({OrderKind.FAULT_REPAIR}), frozenset({Status.DEPARTED})
+    assignee_only = True
 
     def perform(self, by: User) -> object:
         return repair.arrive(self.order, by=by)
@@ -302,6 +312,7 @@ class ArriveForm(ActionForm):
 class RestoreForm(ActionForm):
     name, label, roles, style = "restore", _("Power restored"), CREW, "success"
     kinds, from_statuses = frozenset({OrderKind.FAULT_REPAIR}), frozenset({Status.ARRIVED})
+    assignee_only = True
     cause = forms.CharField(label=_("Cause of the fault"), max_length=200)
 
     def perform(self, by: User) -> object:
@@ -311,6 +322,7 @@ class RestoreForm(ActionForm):
 class UnableForm(ActionForm):
     name, label, roles, style = "unable", _("Cannot complete"), CREW, "warning"
     kinds, from_statuses = frozenset({OrderKind.FAULT_REPAIR}), frozenset({Status.ARRIVED})
+    assignee_only = True
     reason = forms.CharField(label=_("Why"), max_length=500)
 
     def perform(self, by: User) -> object:

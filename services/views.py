@@ -266,10 +266,12 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         raise Http404
     if not action_form.may_take(request.user):
         raise PermissionDenied
-    form = action_form(request.POST, order=order)
     if not action_form.fits_kind(order):
         message = _("This action does not apply to a %(kind)s order.") % {"kind": order.get_kind_display()}
         return _order_page(request, order, refusal=message, status=409)
+    if not action_form.may_act_on(order, request.user):
+        raise PermissionDenied
+    form = action_form(request.POST, order=order)
     if not form.is_valid():
         return _order_page(request, order, action_forms={action: form}, status=400)
     return _attempt(request, order, lambda: form.perform(request.user), _("Done: %(action)s.") % {"action": form.label})

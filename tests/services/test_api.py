@@ -8,8 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from services import actions, repair
 from services.models import Clock, EventKind, FaultType, OrderKind, ServiceApplicationType, Status, WorkOrder
+from tests.factories import StaffFactory
 from tests.services.test_views import apply_for, report, walk_to_resolved
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +202,12 @@ def test_the_list_costs_the_same_queries_for_few_or_many_orders(client, personas
         body = client.get(url, query).json()
     assert body["count"] >= 7
     assert len(few) == len(many)
+
+
+def test_a_crew_step_on_another_crew_members_order_is_forbidden_and_changes_nothing(client, alice, ray, station):
+    order = report(alice)
+    client.force_login(StaffFactory(username="rex", role=Role.REPAIR_CREW, department=station))
+    response = client.post(reverse("api:work-order-action", args=[order.number, "accept"]), {}, "application/json")
+    assert response.status_code == 403
+    order.refresh_from_db()
+    assert order.status == Status.ASSIGNED

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import ElectricityAccount, User
+from accounts.models import ElectricityAccount, Role, User
 from services import actions, applications, repair
 from services.models import (
     Channel,
@@ -24,6 +24,7 @@ from services.models import (
     Status,
     WorkOrder,
 )
+from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -464,3 +465,17 @@ def test_list_pages_cost_the_same_queries_for_few_or_many_orders(client, persona
     many = _queries_for(client, url)
     assert WorkOrder.objects.count() == 7
     assert few == many
+
+
+def test_only_the_assigned_crew_member_reports_the_crews_steps(client, alice, ray, station):
+    order = report(alice)
+    assert order.assigned_to == ray
+    other_crew = StaffFactory(username="rex", role=Role.REPAIR_CREW, department=station)
+    client.force_login(other_crew)
+    assert client.post(reverse("services:act", args=[order.number, "accept"])).status_code == 403
+    page = client.get(reverse("services:order", args=[order.number])).text
+    assert 'action="' + reverse("services:act", args=[order.number, "accept"]) not in page
+    order.refresh_from_db()
+    assert order.status == Status.ASSIGNED
+    client.force_login(ray)
+    assert client.post(reverse("services:act", args=[order.number, "accept"])).status_code == 302
