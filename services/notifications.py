@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import KombuError
 
 from accounts.models import Department, Role, User
+from services import sla
 from services.models import Notification, NotificationChannel, NotificationState, OrderKind, Status, WorkOrder
 
 logger = logging.getLogger(__name__)
@@ -139,12 +140,6 @@ TEMPLATES: dict[str, MessageTemplate] = {
     ),
 }
 
-CLOCK_LABELS: dict[str, Promise] = {
-    "arrival": _("arrival on site"),
-    "restoration": _("restoration of power"),
-    "resolution": _("resolution"),
-}
-
 
 class _Blank(dict[str, Any]):
     """A context in which a missing placeholder renders empty instead of failing the delivery."""
@@ -154,9 +149,9 @@ class _Blank(dict[str, Any]):
 
 
 def _clock_label(name: str) -> str:
-    if name.startswith("stage:"):
-        return name.removeprefix("stage:")
-    return str(CLOCK_LABELS.get(name, name))
+    """The clock's label (services.sla) as it reads inside a sentence: "arrival on site"."""
+    label = sla.clock_label(name)
+    return label[:1].lower() + label[1:]
 
 
 def _local_time(value: str) -> str:
