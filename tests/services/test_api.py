@@ -211,3 +211,20 @@ def test_a_crew_step_on_another_crew_members_order_is_forbidden_and_changes_noth
     assert response.status_code == 403
     order.refresh_from_db()
     assert order.status == Status.ASSIGNED
+
+
+@pytest.mark.parametrize("persona", ["alice", "ray"])
+def test_the_detail_costs_the_same_queries_for_a_short_or_long_timeline(client, personas, persona):
+    order = report(personas["alice"])
+    client.force_login(personas[persona])
+    url = reverse("api:work-order-detail", args=[order.number])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(8):
+        actions.add_comment(order, by=personas["ray"], text=f"进展 {n}", public=True)
+    assert queries() == few

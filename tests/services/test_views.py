@@ -479,3 +479,29 @@ def test_only_the_assigned_crew_member_reports_the_crews_steps(client, alice, ra
     assert order.status == Status.ASSIGNED
     client.force_login(ray)
     assert client.post(reverse("services:act", args=[order.number, "accept"])).status_code == 302
+
+
+@pytest.mark.parametrize("persona", ["alice", "ray"])
+def test_the_order_page_costs_the_same_queries_for_a_short_or_long_timeline(client, personas, persona):
+    alice, ray = personas["alice"], personas["ray"]
+    order = report(alice)
+    client.force_login(personas[persona])
+    url = reverse("services:order", args=[order.number])
+    few = _queries_for(client, url)
+    for n in range(8):
+        actions.add_comment(order, by=ray, text=f"进展 {n}", public=True)
+    client.force_login(alice)
+    upload = SimpleUploadedFile("photo.png", PNG, content_type="image/png")
+    client.post(reverse("services:upload", args=[order.number]), {"upload": upload})
+    assert order.attachments.count() == 1 and order.events.count() > 8
+    client.force_login(personas[persona])
+    assert _queries_for(client, url) == few
+
+
+def test_the_inbox_costs_the_same_queries_for_few_or_many_messages(client, alice, ray):
+    client.force_login(alice)
+    report(alice)
+    few = _queries_for(client, reverse("services:inbox"))
+    for _n in range(5):
+        report(alice)
+    assert _queries_for(client, reverse("services:inbox")) == few
