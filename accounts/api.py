@@ -19,6 +19,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts.actions import LinkRefused, link_account, unlink_account
+from accounts.consumption import READING_MONTHS
 from accounts.identity import PROOF_LENGTH
 from accounts.models import (
     AccountStatus,
@@ -34,9 +35,6 @@ from accounts.models import (
 )
 from accounts.permissions import IsCustomer
 
-# How many monthly readings the account detail carries: the most recent ones, newest first.
-RECENT_READINGS = 12
-
 NUMBER_IN_PATH = OpenApiParameter(
     "number", str, OpenApiParameter.PATH, description=_("The 10-digit electricity account number (户号).")
 )
@@ -44,7 +42,7 @@ NUMBER_IN_PATH = OpenApiParameter(
 
 def accounts_for_detail(user: User) -> ElectricityAccountQuerySet:
     """The accounts `user` may see, each with its customer, 台区 and recent readings in three queries."""
-    recent = MeterReading.objects.latest(RECENT_READINGS).order_by("-period")
+    recent = MeterReading.objects.latest(READING_MONTHS).order_by("-period")
     return (
         ElectricityAccount.objects.visible_to(user)
         .select_related("customer", "grid")
