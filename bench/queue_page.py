@@ -2,7 +2,7 @@
 
 It drops and creates its own database, portal_bench_queue, on postgres://postgres@127.0.0.1:5432/ (with
 --reuse it keeps a database seeded by an earlier run), migrates, seeds the demo city and a year of work
-orders (services.demo: mostly closed, a few thousand open over the teams), then requests the busiest team's
+orders (portal.demo_orders: mostly closed, a few thousand open over the teams), then requests the busiest team's
 queue (services:team-queue) with Django's test client logged in as a member of that team: a warm-up, then
 --requests timed requests. It prints the seeding time, the median and p95 in ms, the queries per request,
 the same figures for a baseline (the queue filtered to a status with few rows, and the account search page),

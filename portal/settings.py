@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "accounts",
     "services",
+    "services.repair",
+    "services.applications",
     "portal",
 ]
 
@@ -92,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "services.context_processors.inbox",
+                "services.context_processors.menus",
             ],
         },
     },

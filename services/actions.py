@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
-from services import events, notifications
+from services import events, kinds, notifications
 from services.models import EventKind, Priority, Status, WorkOrder
 from services.models.orders import allowed_transitions
 
@@ -29,7 +29,7 @@ class TransitionRefused(Exception):
         self.message = _("A %(kind)s order cannot go from “%(old)s” to “%(new)s”.") % {
             "kind": order.get_kind_display(),
             "old": order.get_status_display(),
-            "new": Status(to).label,
+            "new": kinds.status_label(to),
         }
         super().__init__(self.message)
 

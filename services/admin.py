@@ -1,6 +1,7 @@
 """The admin for the services app.
 
-Reference data is edited here: time-limit policies, the calendar's exceptions, routing rules, outage events.
+Reference data is edited here: time-limit policies, the calendar's exceptions, routing rules (a kind's own, such as
+outage events, in its package's admin).
 Work orders, their timelines and clocks, notifications and return visits are shown read-only: they change
 only through services.actions and the kinds' own actions, which lock the row and write the timeline.
 """
@@ -15,16 +16,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from services import kinds
 from services.models import (
     Attachment,
     CalendarException,
     Clock,
-    FaultReport,
     Notification,
-    OutageEvent,
     ReturnVisit,
     RoutingRule,
-    ServiceApplication,
     SlaPolicy,
     TimelineEvent,
     WorkOrder,
@@ -63,14 +62,10 @@ class AttachmentInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
 
 
-class FaultReportInline(ReadOnlyMixin, admin.StackedInline):
-    model = FaultReport
-    extra = 0
-
-
-class ServiceApplicationInline(ReadOnlyMixin, admin.StackedInline):
-    model = ServiceApplication
-    extra = 0
+def particulars_inline(kind: kinds.Kind) -> type[admin.StackedInline]:
+    """A read-only inline of the kind's own model (its one-to-one particulars), made from the registry."""
+    model = WorkOrder._meta.get_field(kind.particulars).related_model
+    return type(f"{model.__name__}Inline", (ReadOnlyMixin, admin.StackedInline), {"model": model, "extra": 0})
 
 
 @admin.register(WorkOrder)
@@ -91,7 +86,13 @@ class WorkOrderAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["number", "contact_phone", "account__number"]
     date_hierarchy = "opened_at"
     show_full_result_count = False  # a count of every order on each page is not worth its query
-    inlines = [FaultReportInline, ServiceApplicationInline, ClockInline, TimelineInline, AttachmentInline]
+    inlines = [ClockInline, TimelineInline, AttachmentInline]
+
+    def get_inlines(self, request: HttpRequest, obj: WorkOrder | None) -> list[type[admin.options.InlineModelAdmin]]:
+        """The kind's particulars first (services.kinds), then what every order has."""
+        kind = kinds.of(obj) if obj is not None else None
+        own = [particulars_inline(kind)] if kind is not None and kind.particulars else []
+        return [*own, *self.inlines]
 
 
 class SlaPolicyForm(forms.ModelForm):
@@ -164,15 +165,6 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     list_filter = ["order_kind", "role"]
     list_select_related = ["grid", "source_department", "team"]
     raw_id_fields = ["grid"]
-
-
-@admin.register(OutageEvent)
-class OutageEventAdmin(admin.ModelAdmin):
-    list_display = ["grid", "kind", "started_at", "expected_end_at", "restored_at", "lead_order"]
-    list_filter = ["kind"]
-    list_select_related = ["grid", "lead_order"]
-    raw_id_fields = ["grid", "lead_order", "created_by"]
-    date_hierarchy = "started_at"
 
 
 @admin.register(Notification)

@@ -31,21 +31,11 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from accounts.models import ElectricityAccount, ServiceGrid, User
+from accounts.models import ElectricityAccount, User
 from accounts.permissions import IsCustomer, IsEmployee, is_customer
-from services import actions, applications, queues, repair, visits
-from services.forms import ACTIONS, STAFF_CHANNELS, can_enter_orders
-from services.models import (
-    Channel,
-    Clock,
-    FaultType,
-    OrderKind,
-    Priority,
-    ServiceApplicationType,
-    Status,
-    TimelineEvent,
-    WorkOrder,
-)
+from services import actions, kinds, queues, steps, visits
+from services.forms import STAFF_CHANNELS, ActionNotApplicable, action_for, action_names, actions_for, can_enter_orders
+from services.models import Channel, Clock, Priority, TimelineEvent, WorkOrder
 from services.models.orders import WorkOrderQuerySet
 from services.queues import SlaState
 from services.sla import ClockStatus, clock_status
@@ -68,7 +58,7 @@ def named_choice_field(choices: list[tuple[str, str]], component: str) -> type[s
     return NamedChoiceField
 
 
-OrderStatusField = named_choice_field(Status.choices, "WorkOrderStatusEnum")
+OrderStatusField = named_choice_field(kinds.status_choices(), "WorkOrderStatusEnum")
 OrderChannelField = named_choice_field(Channel.choices, "WorkOrderChannelEnum")
 StaffChannelField = named_choice_field(STAFF_CHANNELS, "StaffChannelEnum")
 
@@ -114,8 +104,8 @@ def clocks_of(order: WorkOrder) -> list[ClockStatus]:
 
 
 class WorkOrderFilter(filters.FilterSet):
-    kind = filters.ChoiceFilter(choices=OrderKind.choices, label=_("Kind"))
-    status = filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
+    kind = filters.ChoiceFilter(choices=kinds.kind_choices, label=_("Kind"))
+    status = filters.ChoiceFilter(choices=kinds.status_choices, label=_("Status"))
     grid = filters.CharFilter(field_name="grid__code", max_length=20, label=_("Service grid (台区) code"))
     sla_state = filters.ChoiceFilter(choices=SlaState.choices, method="filter_sla", label=_("Time-limit state"))
     assigned = filters.ChoiceFilter(
@@ -140,7 +130,7 @@ class WorkOrderListApi(ListAPIView):
     @extend_schema_serializer(component_name="WorkOrder")
     class OutputSerializer(serializers.Serializer):
         number = serializers.CharField()
-        kind = serializers.ChoiceField(choices=OrderKind.choices)
+        kind = serializers.ChoiceField(choices=kinds.kind_choices())
         sub_type = serializers.CharField()
         channel = OrderChannelField()
         status = OrderStatusField()
@@ -190,7 +180,7 @@ class WorkOrderDetailApi(APIView):
             is_public = serializers.BooleanField()
 
         number = serializers.CharField()
-        kind = serializers.ChoiceField(choices=OrderKind.choices)
+        kind = serializers.ChoiceField(choices=kinds.kind_choices())
         sub_type = serializers.CharField()
         channel = OrderChannelField()
         status = OrderStatusField()
@@ -226,7 +216,7 @@ def detail_of(order: WorkOrder, user: User) -> WorkOrder:
         events = events.filter(is_public=True)
     order.clock_statuses = clocks_of(order)
     order.timeline = list(events)
-    order.allowed_actions = [name for name, form in ACTIONS.items() if form.is_offered(order, user)]
+    order.allowed_actions = [name for name, form in actions_for(order).items() if form.is_offered(order, user)]
     return order
 
 
@@ -270,7 +260,8 @@ class MayOpenRequests(BasePermission):
         return is_customer(request.user) or can_enter_orders(request.user)
 
 
-def _submit(request: Request, serializer: serializers.Serializer, submit: Callable[..., WorkOrder]) -> Response:
+def submit_request(request: Request, serializer: serializers.Serializer, submit: Callable[..., WorkOrder]) -> Response:
+    """Open a request from an API input (a kind's create endpoint): 201 with the order, or 400."""
     serializer.is_valid(raise_exception=True)
     try:
         order = submit(by=request.user, **serializer.validated_data)
@@ -279,67 +270,12 @@ def _submit(request: Request, serializer: serializers.Serializer, submit: Callab
     return created(order, request.user)
 
 
-class FaultReportCreateApi(APIView):
-    permission_classes = [MayOpenRequests]
-
-    @extend_schema_serializer(component_name="FaultReportInput")
-    class InputSerializer(NewRequestInput):
-        fault_type = serializers.ChoiceField(choices=FaultType.choices)
-        grid = serializers.SlugRelatedField(
-            slug_field="code", queryset=ServiceGrid.objects.all(), required=False, help_text=_("Staff only.")
-        )
-        location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-        contact_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-
-        def validate(self, data: dict) -> dict:
-            data = super().validate(data)
-            if not self.context["user"].is_employee and not data.get("account"):
-                raise serializers.ValidationError({"account": [_("Choose one of the accounts linked to you.")]})
-            return data
-
-    @extend_schema(
-        operation_id="work_orders_report_fault",
-        tags=["work orders"],
-        summary=_("Report a fault"),
-        request=InputSerializer,
-        responses={201: WorkOrderDetailApi.OutputSerializer, 400: OpenApiResponse(description=_("Bad input."))},
-    )
-    def post(self, request: Request) -> Response:
-        serializer = self.InputSerializer(data=request.data, context={"user": request.user})
-        return _submit(request, serializer, repair.report_fault)
-
-
-class ServiceApplicationCreateApi(APIView):
-    permission_classes = [MayOpenRequests]
-
-    @extend_schema_serializer(component_name="ServiceApplicationInput")
-    class InputSerializer(NewRequestInput):
-        application_type = serializers.ChoiceField(choices=ServiceApplicationType.choices)
-
-        def validate(self, data: dict) -> dict:
-            data = super().validate(data)
-            if not data.get("account"):
-                raise serializers.ValidationError({"account": [_("An application is made for an account.")]})
-            return data
-
-    @extend_schema(
-        operation_id="work_orders_file_service_application",
-        tags=["work orders"],
-        summary=_("File a service application"),
-        request=InputSerializer,
-        responses={201: WorkOrderDetailApi.OutputSerializer, 400: OpenApiResponse(description=_("Bad input."))},
-    )
-    def post(self, request: Request) -> Response:
-        serializer = self.InputSerializer(data=request.data, context={"user": request.user})
-        return _submit(request, serializer, applications.file_service_application)
-
-
 class WorkOrderActionApi(APIView):
     permission_classes = [IsEmployee]
 
     @extend_schema_serializer(component_name="WorkOrderActionInput")
     class InputSerializer(serializers.Serializer):
-        """Every field any action takes; each action reads its own (see the order's allowed_actions)."""
+        """The fields of the backbone's and the current kinds' actions; each action reads its own."""
 
         assignee = serializers.IntegerField(required=False, help_text=_("assign: the user's id."))
         department = serializers.IntegerField(required=False, help_text=_("transfer: the department's id."))
@@ -357,10 +293,10 @@ class WorkOrderActionApi(APIView):
         operation_id="work_orders_act",
         tags=["work orders"],
         summary=_("Take a staff action on a work order"),
-        description=_("Actions: ") + ", ".join(ACTIONS),
+        description=_("Actions: the backbone's (assign, transfer, close, comment, phone_visit) and each kind's own."),
         parameters=[
             NUMBER_IN_PATH,
-            OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(ACTIONS)),
+            OpenApiParameter("action", str, OpenApiParameter.PATH, enum=action_names()),
         ],
         request=InputSerializer,
         responses={
@@ -372,19 +308,16 @@ class WorkOrderActionApi(APIView):
         },
     )
     def post(self, request: Request, number: str, action: str) -> Response:
-        action_form = ACTIONS.get(action)
-        if action_form is None:
-            raise exceptions.NotFound
         order = visible_order(request.user, number)
-        if not action_form.may_take(request.user):
-            raise exceptions.PermissionDenied
-        if not action_form.fits_kind(order):
-            raise Conflict(detail=_("This action does not apply to a %(kind)s order.") % {"kind": order.kind})
-        if not action_form.may_act_on(order, request.user):
-            raise exceptions.PermissionDenied
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        form = action_form(_form_data(serializer.validated_data), order=order, prefix="")
+        try:
+            action_form = action_for(order, action, request.user)
+        except ActionNotApplicable as refusal:
+            raise Conflict(detail=refusal.message) from refusal
+        # The action's own form is the input's contract (a kind's action may take fields no other action has):
+        # InputSerializer only documents the backbone's fields in the schema.
+        if not isinstance(request.data, dict):
+            raise exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [_("Send the action's fields.")]})
+        form = action_form(_form_data(request.data), order=order, prefix="")
         if not form.is_valid():
             raise exceptions.ValidationError({field: list(errors) for field, errors in form.errors.items()})
         try:
@@ -401,29 +334,55 @@ class WorkOrderActionApi(APIView):
 def _form_data(data: dict) -> dict:
     """The API's input as the action form's (unprefixed) data: scores flattened, booleans as the form takes them."""
     flat = {key: value for key, value in data.items() if key != "scores"}
-    flat.update(data.get("scores", {}))
+    scores = data.get("scores") or {}
+    if not isinstance(scores, dict):
+        raise exceptions.ValidationError({"scores": [_("Give the scores as an object of characteristic: 1–5.")]})
+    flat.update(scores)
     if not flat.get("is_public"):
         flat.pop("is_public", None)
     return flat
 
 
 class CustomerStepApi(APIView):
-    """A customer's step on their own order: chase, confirm the restoration, or dispute it."""
+    """A customer's step on their own order: chase, and each kind's own (services.steps), as on the page."""
 
     permission_classes = [IsCustomer]
-    step: str
 
     @extend_schema_serializer(component_name="CustomerStepInput")
     class InputSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
-    def post(self, request: Request, number: str) -> Response:
+    @extend_schema(
+        operation_id="work_orders_step",
+        tags=["work orders"],
+        summary=_("Take a customer's step on your own request"),
+        description=_(
+            "Steps: chase (催办) on any open request; a fault repair adds confirm and dispute (with a note)."
+        ),
+        parameters=[NUMBER_IN_PATH, OpenApiParameter("step", str, OpenApiParameter.PATH, enum=steps.step_names())],
+        request=InputSerializer,
+        responses={
+            200: WorkOrderDetailApi.OutputSerializer,
+            400: OpenApiResponse(description=_("Bad input for the step.")),
+            403: OpenApiResponse(description=_("Only customers.")),
+            404: OpenApiResponse(description=_("No such order of yours, or no such step.")),
+            409: REFUSED,
+        },
+    )
+    def post(self, request: Request, number: str, step: str) -> Response:
         order = visible_order(request.user, number)
+        taken = steps.steps_for(order).get(step)
+        if taken is None:
+            if not steps.is_known(step):
+                raise exceptions.NotFound
+            raise Conflict(detail=_("This step does not apply to a %(kind)s request.") % {"kind": order.kind})
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         note = serializer.validated_data["note"]
+        if taken.note_required and not note.strip():
+            raise exceptions.ValidationError({"note": [_("This field is required.")]})
         try:
-            self.take(order, request.user, note)
+            taken.perform(order, by=request.user, note=note)
         except REFUSALS as refusal:
             raise refused(refusal) from refusal
         except ValidationError as error:
@@ -431,58 +390,3 @@ class CustomerStepApi(APIView):
         return Response(
             WorkOrderDetailApi.OutputSerializer(detail_of(visible_order(request.user, number), request.user)).data
         )
-
-    def take(self, order: WorkOrder, user: User, note: str) -> None:
-        raise NotImplementedError
-
-
-def _customer_schema(operation_id: str, summary: str) -> Callable:
-    return extend_schema(
-        operation_id=operation_id,
-        tags=["work orders"],
-        summary=summary,
-        parameters=[NUMBER_IN_PATH],
-        request=CustomerStepApi.InputSerializer,
-        responses={
-            200: WorkOrderDetailApi.OutputSerializer,
-            403: OpenApiResponse(description=_("Only customers.")),
-            404: OpenApiResponse(description=_("No such order of yours.")),
-            409: REFUSED,
-        },
-    )
-
-
-class ChaseApi(CustomerStepApi):
-    @_customer_schema("work_orders_chase", _("Chase an open request (催办)"))
-    def post(self, request: Request, number: str) -> Response:
-        return super().post(request, number)
-
-    def take(self, order: WorkOrder, user: User, note: str) -> None:
-        actions.chase(order, by=user, note=note)
-
-
-class ConfirmApi(CustomerStepApi):
-    @_customer_schema("work_orders_confirm", _("Confirm that power is restored"))
-    def post(self, request: Request, number: str) -> Response:
-        return super().post(request, number)
-
-    def take(self, order: WorkOrder, user: User, note: str) -> None:
-        _fault_only(order)
-        repair.confirm_restoration(order, by=user)
-
-
-class DisputeApi(CustomerStepApi):
-    @_customer_schema("work_orders_dispute", _("Say that the fault is not fixed"))
-    def post(self, request: Request, number: str) -> Response:
-        return super().post(request, number)
-
-    def take(self, order: WorkOrder, user: User, note: str) -> None:
-        _fault_only(order)
-        if not note:
-            raise exceptions.ValidationError({"note": [_("Say what is still wrong.")]})
-        repair.dispute_restoration(order, by=user, note=note)
-
-
-def _fault_only(order: WorkOrder) -> None:
-    if order.kind != OrderKind.FAULT_REPAIR:
-        raise Conflict(detail=_("Only a fault repair is confirmed or disputed."))

@@ -1,9 +1,11 @@
-"""The forms of the work-order pages, and the catalogue of staff actions on an order.
+"""The backbone's forms: queue filters, the parts every new request shares, ratings, and staff actions.
 
-Each staff action is a form (ActionForm) that says which roles may take it, on which kinds of order, from
-which statuses it is offered, and which action function it calls. The order page offers the actions that
-apply (`offered_actions`); the page and the API both take them through `ACTIONS`, answering 403 to a role
-that may not act and 409 when the workflow refuses the move (services.actions.TransitionRefused).
+Each staff action is a form (ActionForm) that says which roles may take it, from which statuses it is offered,
+and which action function it calls. The backbone's own actions (assign, transfer, close, comment, telephone
+return visit) apply to every kind; a kind registers its own (services.kinds.Kind.actions). The order page
+offers those that apply (`offered_actions`); the page and the API both take them through `actions_for`, the
+one table, answering 403 to a role that may not act and 409 when the workflow refuses the move
+(services.actions.TransitionRefused).
 """
 
 from __future__ import annotations
@@ -12,19 +14,18 @@ from typing import ClassVar
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PortalFormMixin
-from accounts.models import Department, ElectricityAccount, Role, ServiceGrid, User, phone_validator
-from services import actions, applications, repair, visits
+from accounts.models import Department, ElectricityAccount, Role, User, phone_validator
+from services import actions, kinds, visits
+from services.kinds import CustomerStep
 from services.models import (
     QUALITY_CHARACTERISTICS,
     Channel,
-    FaultType,
-    OrderKind,
     ReturnVisit,
-    ServiceApplicationType,
     Status,
     VisitChannel,
     WorkOrder,
@@ -33,22 +34,16 @@ from services.queues import SlaState
 
 # Who takes which kind of step (the role table in docs/architecture.md follows this).
 SUPERVISORS = frozenset({Role.DEPARTMENT_MANAGER, Role.COUNTER_STAFF})
-CREW = frozenset({Role.REPAIR_CREW})
 CASE_WORKERS = frozenset({Role.GRID_MANAGER, Role.COUNTER_STAFF, Role.DEPARTMENT_MANAGER})
 VISITORS = frozenset({Role.COUNTER_STAFF, Role.GRID_MANAGER, Role.DEPARTMENT_MANAGER, Role.COMPLAINT_HANDLER})
 EVERY_EMPLOYEE = frozenset(Role) - {Role.CUSTOMER}
 # Staff who may enter a request taken by phone or at the counter.
 ORDER_TAKERS = frozenset({Role.COUNTER_STAFF, Role.GRID_MANAGER, Role.DEPARTMENT_MANAGER, Role.REPAIR_CREW})
-DISPATCHERS = frozenset({Role.REPAIR_CREW, Role.DEPARTMENT_MANAGER, Role.COUNTER_STAFF})
 
 
 def can_enter_orders(user: User | AnonymousUser) -> bool:
     """Staff who take requests by phone or at the counter (the pages' and the API's rule)."""
     return user.is_authenticated and user.role in ORDER_TAKERS
-
-
-def can_dispatch(user: User | AnonymousUser) -> bool:
-    return user.is_authenticated and user.role in DISPATCHERS
 
 
 # The channels by which staff enter a request on someone's behalf.
@@ -63,7 +58,7 @@ def _blank(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 class QueueFilterForm(PortalFormMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_blank(OrderKind.choices))
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=lambda: _blank(kinds.kind_choices()))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(Status.choices))
     grid = forms.CharField(label=_("Service grid (台区) code"), required=False, max_length=20)
     sla_state = forms.ChoiceField(label=_("Time limit"), required=False, choices=_blank(SlaState.choices))
@@ -99,20 +94,6 @@ class CustomerOrderForm(PortalFormMixin, forms.Form):
         self.fields["account"].queryset = user.linked_accounts.order_by("number")
 
 
-class FaultReportForm(CustomerOrderForm):
-    fault_type = forms.ChoiceField(label=_("What is wrong"), choices=FaultType.choices)
-    field_order = ["account", "fault_type", "description", "contact_phone"]
-
-
-class ServiceApplicationForm(CustomerOrderForm):
-    application_type = forms.ChoiceField(label=_("What you need"), choices=ServiceApplicationType.choices)
-    field_order = ["account", "application_type", "description", "contact_phone"]
-
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
-        super().__init__(*args, user=user, **kwargs)
-        self.fields["contact_phone"].required = False
-
-
 class StaffOrderForm(PortalFormMixin, forms.Form):
     """A request taken by phone or at the counter: the account by its number, or (faults) where it is."""
 
@@ -130,48 +111,19 @@ class StaffOrderForm(PortalFormMixin, forms.Form):
     description = forms.CharField(label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class StaffFaultReportForm(StaffOrderForm):
-    fault_type = forms.ChoiceField(label=_("Fault type"), choices=FaultType.choices)
-    grid = forms.ModelChoiceField(
-        label=_("Service grid (台区) code"),
-        queryset=ServiceGrid.objects.all(),
-        to_field_name="code",
-        required=False,
-        widget=forms.TextInput(),
-        help_text=_("Needed when the caller has no account number."),
-        error_messages={"invalid_choice": _("No service grid has this code.")},
-    )
-    location = forms.CharField(label=_("Location"), max_length=200, required=False)
-    inside_premises = forms.BooleanField(
-        label=_("The fault is inside the customer's premises"),
-        required=False,
-        help_text=_("The customer gets guidance or a paid-service offer; no crew is sent."),
-    )
-    field_order = ["channel", "fault_type", "account", "grid", "location", "contact_name", "contact_phone"]
+class StepForm(PortalFormMixin, forms.Form):
+    """A customer's step (services.steps): a note, if the step asks for one."""
 
-    def clean(self) -> dict:
-        data = super().clean()
-        if not data.get("account") and not (data.get("grid") and data.get("location")):
-            raise ValidationError(_("Give the account number, or the service grid and the location of the fault."))
-        return data
-
-
-class StaffServiceApplicationForm(StaffOrderForm):
-    application_type = forms.ChoiceField(label=_("Application type"), choices=ServiceApplicationType.choices)
-    field_order = ["channel", "application_type", "account", "contact_phone"]
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, step: CustomerStep, **kwargs: object) -> None:
+        # One step is posted at a time, so its note is plain `note`; the ids keep several steps on one page apart.
+        kwargs.setdefault("auto_id", f"id_{step.name}_%s")
         super().__init__(*args, **kwargs)
-        self.fields["account"].required = True
-        del self.fields["contact_name"]  # the account names its holder
-
-
-class ChaseForm(PortalFormMixin, forms.Form):
-    note = forms.CharField(label=_("Anything to add"), max_length=500, required=False)
-
-
-class DisputeForm(PortalFormMixin, forms.Form):
-    note = forms.CharField(label=_("What is still wrong"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+        self.step = step
+        if step.note_label is not None:
+            widget = forms.Textarea(attrs={"rows": 2}) if step.note_required else forms.TextInput()
+            self.fields["note"] = forms.CharField(
+                label=step.note_label, max_length=500, required=step.note_required, widget=widget
+            )
 
 
 class AttachmentForm(PortalFormMixin, forms.Form):
@@ -222,7 +174,6 @@ class ActionForm(PortalFormMixin, forms.Form):
     name: ClassVar[str]
     label: ClassVar[str]
     roles: ClassVar[frozenset[str]]
-    kinds: ClassVar[frozenset[str] | None] = None  # None: every kind
     from_statuses: ClassVar[frozenset[str] | None] = None  # None: any open status
     # A crew's steps are its own to report: another crew member seeing the order may not report them.
     assignee_only: ClassVar[bool] = False
@@ -243,13 +194,9 @@ class ActionForm(PortalFormMixin, forms.Form):
         return cls.may_take(user) and (not cls.assignee_only or order.assigned_to_id == user.pk)
 
     @classmethod
-    def fits_kind(cls, order: WorkOrder) -> bool:
-        return cls.kinds is None or order.kind in cls.kinds
-
-    @classmethod
     def is_offered(cls, order: WorkOrder, user: User) -> bool:
         """Whether the order page shows this action: the user's role, the order's kind and its status."""
-        if not (cls.may_act_on(order, user) and cls.fits_kind(order)):
+        if not cls.may_act_on(order, user):
             return False
         return order.is_open if cls.from_statuses is None else order.status in cls.from_statuses
 
@@ -282,95 +229,13 @@ class TransferForm(ActionForm):
         return actions.transfer(self.order, self.cleaned_data["department"], by=by, note=self.cleaned_data["note"])
 
 
-class AcceptDispatchForm(ActionForm):
-    name, label, roles = "accept", _("Accept the dispatch"), CREW
-    kinds, from_statuses = frozenset({OrderKind.FAULT_REPAIR}), frozenset({Status.ASSIGNED})
-    assignee_only = True
-
-    def perform(self, by: User) -> object:
-        return repair.accept_dispatch(self.order, by=by)
-
-
-class DepartForm(ActionForm):
-    name, label, roles = "depart", _("Set off"), CREW
-    kinds, from_statuses = frozenset({OrderKind.FAULT_REPAIR}), frozenset({Status.ACCEPTED})
-    assignee_only = True
-
-    def perform(self, by: User) -> object:
-        return repair.depart(self.order, by=by)
-
-
-class ArriveForm(ActionForm):
-    name, label, roles = "arrive", _("Arrived on site"), CREW
-    kinds, from_statuses = frozenset({OrderKind.FAULT_REPAIR}), frozenset({Status.DEPARTED})
-    assignee_only = True
-
-    def perform(self, by: User) -> object:
-        return repair.arrive(self.order, by=by)
-
-
-class RestoreForm(ActionForm):
-    name, label, roles, style = "restore", _("Power restored"), CREW, "success"
-    kinds, from_statuses = frozenset({OrderKind.FAULT_REPAIR}), frozenset({Status.ARRIVED})
-    assignee_only = True
-    cause = forms.CharField(label=_("Cause of the fault"), max_length=200)
-
-    def perform(self, by: User) -> object:
-        return repair.restore(self.order, by=by, cause=self.cleaned_data["cause"])
-
-
-class UnableForm(ActionForm):
-    name, label, roles, style = "unable", _("Cannot complete"), CREW, "warning"
-    kinds, from_statuses = frozenset({OrderKind.FAULT_REPAIR}), frozenset({Status.ARRIVED})
-    assignee_only = True
-    reason = forms.CharField(label=_("Why"), max_length=500)
-
-    def perform(self, by: User) -> object:
-        return repair.report_unable(self.order, by=by, reason=self.cleaned_data["reason"])
-
-
-class StartWorkForm(ActionForm):
-    name, label, roles = "start", _("Start work"), CASE_WORKERS
-    kinds, from_statuses = frozenset({OrderKind.SERVICE_APPLICATION}), frozenset({Status.ASSIGNED})
-
-    def perform(self, by: User) -> object:
-        return applications.start_work(self.order, by=by)
-
-
-class RequestEvidenceForm(ActionForm):
-    name, label, roles, style = "request_evidence", _("Ask the customer for evidence"), CASE_WORKERS, "secondary"
-    kinds, from_statuses = frozenset({OrderKind.SERVICE_APPLICATION}), frozenset({Status.IN_PROGRESS})
-    note = forms.CharField(label=_("What is needed"), max_length=500)
-
-    def perform(self, by: User) -> object:
-        return applications.request_evidence(self.order, by=by, note=self.cleaned_data["note"])
-
-
-class ReceiveEvidenceForm(ActionForm):
-    name, label, roles = "receive_evidence", _("Evidence received"), CASE_WORKERS
-    kinds, from_statuses = frozenset({OrderKind.SERVICE_APPLICATION}), frozenset({Status.WAITING_CUSTOMER})
-    note = forms.CharField(label=_("Note"), max_length=500, required=False)
-
-    def perform(self, by: User) -> object:
-        return applications.receive_evidence(self.order, by=by, note=self.cleaned_data["note"])
-
-
-class ResolveForm(ActionForm):
-    name, label, roles, style = "resolve", _("Resolve"), CASE_WORKERS, "success"
-    kinds, from_statuses = frozenset({OrderKind.SERVICE_APPLICATION}), frozenset({Status.IN_PROGRESS})
-    result = forms.CharField(label=_("Result"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def perform(self, by: User) -> object:
-        return applications.resolve(self.order, by=by, result=self.cleaned_data["result"])
-
-
 class CloseForm(ActionForm):
     name, label, roles, style = "close", _("Close the order"), CASE_WORKERS, "dark"
     from_statuses = frozenset({Status.RESOLVED})
     result = forms.CharField(label=_("Closing result"), max_length=2000, required=False)
 
     def perform(self, by: User) -> object:
-        return repair.close_order(self.order, by=by, result=self.cleaned_data["result"])
+        return actions.close_order(self.order, by=by, result=self.cleaned_data["result"])
 
 
 class CommentForm(ActionForm):
@@ -407,27 +272,57 @@ class PhoneVisitForm(RatingForm, ActionForm):
         )
 
 
-ACTIONS: dict[str, type[ActionForm]] = {
-    form.name: form
-    for form in (
-        AssignForm,
-        TransferForm,
-        AcceptDispatchForm,
-        DepartForm,
-        ArriveForm,
-        RestoreForm,
-        UnableForm,
-        StartWorkForm,
-        RequestEvidenceForm,
-        ReceiveEvidenceForm,
-        ResolveForm,
-        CloseForm,
-        CommentForm,
-        PhoneVisitForm,
-    )
-}
+# The backbone's own actions, on every kind: before the kind's actions on the order page, and after them.
+LEADING_ACTIONS: tuple[type[ActionForm], ...] = (AssignForm, TransferForm)
+TRAILING_ACTIONS: tuple[type[ActionForm], ...] = (CloseForm, CommentForm, PhoneVisitForm)
+
+
+def actions_for(order: WorkOrder) -> dict[str, type[ActionForm]]:
+    """The one table of the staff actions on `order`: the backbone's and its kind's (services.kinds)."""
+    kind = kinds.of(order)
+    own = kind.actions if kind else ()
+    return {form.name: form for form in (*LEADING_ACTIONS, *own, *TRAILING_ACTIONS)}
+
+
+def action_names() -> list[str]:
+    """Every action of every kind, for the API schema's enum."""
+    names = [form.name for form in LEADING_ACTIONS]
+    names += [form.name for kind in kinds.all_kinds() for form in kind.actions]
+    return list(dict.fromkeys([*names, *(form.name for form in TRAILING_ACTIONS)]))
+
+
+class ActionNotApplicable(Exception):
+    """An action that exists, but not for this order's kind: a 409 on the page and in the API."""
+
+    def __init__(self, order: WorkOrder) -> None:
+        self.message = _("This action does not apply to a %(kind)s order.") % {"kind": order.get_kind_display()}
+        super().__init__(self.message)
+
+
+def action_for(order: WorkOrder, name: str, user: User) -> type[ActionForm]:
+    """The action `name` on `order` if `user` may take it: the check the page and the API share.
+
+    Unknown action: Http404. A role that may not take it, or an order that is not the user's to act on:
+    PermissionDenied (403). An action of another kind: ActionNotApplicable (409).
+    """
+    own = actions_for(order).get(name)
+    candidate = own or _any_action(name)
+    if candidate is None:
+        raise Http404
+    if not candidate.may_take(user):
+        raise PermissionDenied
+    if own is None:
+        raise ActionNotApplicable(order)
+    if not own.may_act_on(order, user):
+        raise PermissionDenied
+    return own
+
+
+def _any_action(name: str) -> type[ActionForm] | None:
+    every = [*LEADING_ACTIONS, *(form for kind in kinds.all_kinds() for form in kind.actions), *TRAILING_ACTIONS]
+    return next((form for form in every if form.name == name), None)
 
 
 def offered_actions(order: WorkOrder, user: User) -> list[ActionForm]:
     """Unbound forms for the actions the order page shows `user` on `order`."""
-    return [form(order=order) for form in ACTIONS.values() if form.is_offered(order, user)]
+    return [form(order=order) for form in actions_for(order).values() if form.is_offered(order, user)]

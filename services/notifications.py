@@ -28,8 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import KombuError
 
 from accounts.models import Department, Role, User
-from services import sla
-from services.models import Notification, NotificationChannel, NotificationState, OrderKind, Status, WorkOrder
+from services import kinds, sla
+from services.models import Notification, NotificationChannel, NotificationState, WorkOrder
 
 logger = logging.getLogger(__name__)
 
@@ -50,43 +50,14 @@ class MessageTemplate:
     body: Promise
 
 
-# Every message the portal sends. Placeholders: number, kind_label, status_label, clock_label, level, percent,
-# due_at (local time), link, note, name. A placeholder missing from the context renders as an empty string.
+# The backbone's messages, for every kind; a kind adds its own (services.kinds.Kind.messages). Placeholders:
+# number, kind_label, status_label, clock_label, level, percent, due_at (local time), link, note, name. A
+# placeholder missing from the context renders as an empty string.
 TEMPLATES: dict[str, MessageTemplate] = {
     # To the customer.
     "order_accepted": MessageTemplate(
         _("Your request %(number)s has been received"),
         _("We have received your %(kind_label)s request %(number)s and will keep you informed. %(link)s"),
-    ),
-    "crew_dispatched": MessageTemplate(
-        _("A repair crew has been dispatched for %(number)s"),
-        _("A repair crew has been dispatched for your fault report %(number)s. %(link)s"),
-    ),
-    "crew_departed": MessageTemplate(
-        _("The repair crew is on the way (%(number)s)"),
-        _("The repair crew for your fault report %(number)s is on the way. %(link)s"),
-    ),
-    "crew_arrived": MessageTemplate(
-        _("The repair crew has arrived (%(number)s)"),
-        _("The repair crew for your fault report %(number)s has arrived on site. %(link)s"),
-    ),
-    "power_restored": MessageTemplate(
-        _("Power has been restored (%(number)s)"),
-        _(
-            "Power has been restored for your fault report %(number)s. Please confirm, or tell us if the "
-            "problem remains. %(link)s"
-        ),
-    ),
-    "outage_joined": MessageTemplate(
-        _("Your report %(number)s is part of a known outage"),
-        _(
-            "The fault you reported (%(number)s) is part of an outage we already know of and are repairing. "
-            "We will tell you when power is restored. %(link)s"
-        ),
-    ),
-    "evidence_requested": MessageTemplate(
-        _("We need more information for %(number)s"),
-        _("To continue with your request %(number)s we need more information from you: %(note)s %(link)s"),
     ),
     "order_resolved": MessageTemplate(
         _("Your request %(number)s has been dealt with"),
@@ -120,10 +91,6 @@ TEMPLATES: dict[str, MessageTemplate] = {
         _("The customer is chasing %(number)s"),
         _("The customer has chased the %(kind_label)s work order %(number)s. %(note)s %(link)s"),
     ),
-    "restoration_disputed": MessageTemplate(
-        _("The customer disputes the restoration of %(number)s"),
-        _("The customer says the fault of %(number)s is not repaired: %(note)s %(link)s"),
-    ),
     "sla_warning": MessageTemplate(
         _("Time limit warning on %(number)s: %(clock_label)s"),
         _(
@@ -139,6 +106,11 @@ TEMPLATES: dict[str, MessageTemplate] = {
         ),
     ),
 }
+
+
+def template_named(name: str) -> MessageTemplate | None:
+    """The backbone's message of that name, or a kind's (services.kinds.Kind.messages)."""
+    return TEMPLATES.get(name) or kinds.message_templates().get(name)
 
 
 class _Blank(dict[str, Any]):
@@ -161,10 +133,10 @@ def _local_time(value: str) -> str:
 def _placeholders(context: dict[str, Any]) -> _Blank:
     """The context with its codes turned into labels in the active language."""
     values = _Blank(context)
-    if context.get("kind") in OrderKind.values:
-        values["kind_label"] = OrderKind(context["kind"]).label
-    if context.get("status") in Status.values:
-        values["status_label"] = Status(context["status"]).label
+    if context.get("kind"):
+        values["kind_label"] = kinds.kind_label(context["kind"])
+    if context.get("status"):
+        values["status_label"] = kinds.status_label(context["status"])
     if context.get("clock"):
         values["clock_label"] = _clock_label(context["clock"])
     if context.get("due_at"):
@@ -174,7 +146,7 @@ def _placeholders(context: dict[str, Any]) -> _Blank:
 
 def render(template: str, context: dict[str, Any], language: str) -> tuple[str, str]:
     """Return the subject and body of `template` with `context`, in `language`."""
-    message = TEMPLATES[template]
+    message = template_named(template)
     with translation.override(language):
         values = _placeholders(context)
         subject = str(message.subject) % values
@@ -223,7 +195,7 @@ def notify(
     By default a user gets the inbox, plus e-mail and SMS where they have an address. Calling again with the
     same `dedupe` creates nothing: the row's key is f"{dedupe}:{recipient.pk}:{channel}".
     """
-    if template not in TEMPLATES:
+    if template_named(template) is None:
         raise KeyError(f"No notification template {template!r}")
     channels = list(channels) if channels is not None else None
     full_context = _json_safe(order_context(order) | (context or {}))
@@ -252,7 +224,7 @@ def notify_contact(
     order: WorkOrder | None, *, template: str, phone: str, context: dict[str, Any] | None = None, dedupe: str
 ) -> int:
     """Send an SMS to someone with no login (a caller who left a phone number), in the portal's language."""
-    if template not in TEMPLATES:
+    if template_named(template) is None:
         raise KeyError(f"No notification template {template!r}")
     if not phone:
         return 0

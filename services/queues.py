@@ -10,11 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
-from services.models import Clock, ClockState, OrderKind, WorkOrder
+from services.models import Clock, ClockState, WorkOrder
 from services.models.orders import WorkOrderQuerySet
 
 
@@ -34,14 +33,14 @@ class SlaState:
     ]
 
 
-def _running_clocks() -> object:
+def running_clocks() -> object:
     return Clock.objects.filter(order=OuterRef("pk"), state=ClockState.RUNNING)
 
 
 def with_deadlines(orders: WorkOrderQuerySet, now: datetime) -> WorkOrderQuerySet:
     """Annotate each order with `next_due_at` (earliest running clock) and `is_breached` (one is past due)."""
-    earliest = _running_clocks().order_by("due_at").values("due_at")[:1]
-    late = _running_clocks().filter(Q(due_at__lte=now) | Q(breached_at__isnull=False))
+    earliest = running_clocks().order_by("due_at").values("due_at")[:1]
+    late = running_clocks().filter(Q(due_at__lte=now) | Q(breached_at__isnull=False))
     return orders.annotate(next_due_at=Subquery(earliest), is_breached=Exists(late))
 
 
@@ -55,7 +54,7 @@ def urgent_first(orders: WorkOrderQuerySet) -> WorkOrderQuerySet:
 
 def filter_sla_state(orders: WorkOrderQuerySet, state: str) -> WorkOrderQuerySet:
     """Keep the orders in one SLA state (needs with_deadlines()). A warning is one the sweep has announced."""
-    warned = Exists(_running_clocks().filter(warning_level__gt=0))
+    warned = Exists(running_clocks().filter(warning_level__gt=0))
     paused = Exists(Clock.objects.filter(order=OuterRef("pk"), state=ClockState.PAUSED))
     if state == SlaState.BREACHED:
         return orders.filter(is_breached=True)
@@ -114,15 +113,3 @@ def my_queue(user: User, now: datetime) -> WorkOrderQuerySet:
 def team_queue(user: User, now: datetime) -> WorkOrderQuerySet:
     """The open orders of `user`'s department and the units below it, most urgent first."""
     return urgent_first(with_deadlines(of_team(WorkOrder.objects.visible_to(user).open(), user), now))
-
-
-def open_repairs(user: User, now: datetime) -> WorkOrderQuerySet:
-    """Open fault repairs for the dispatcher, by 台区 and then the nearest arrival deadline."""
-    arrival = _running_clocks().filter(name="arrival").values("due_at")[:1]
-    restoration = _running_clocks().filter(name="restoration").values("due_at")[:1]
-    orders = WorkOrder.objects.visible_to(user).open().filter(kind=OrderKind.FAULT_REPAIR)
-    orders = orders.annotate(arrival_due_at=Subquery(arrival), restoration_due_at=Subquery(restoration))
-    orders = orders.annotate(grid_code=Coalesce("grid__code", Value("")))
-    return orders.select_related("grid", "assigned_to", "fault").order_by(
-        "grid_code", F("arrival_due_at").asc(nulls_last=True), "opened_at", "pk"
-    )

@@ -2,9 +2,8 @@
 
 A rule (services.models.RoutingRule) names a team and the role within it that takes the order; the most
 specific rule wins (one for the order's 台区, over one for the 台区's department, over one for the whole kind).
-Without a rule an order goes to its 台区's department and customer manager, and a fault to the area's repair
-team: the OPERATIONS department under the same parent as the 台区's department (the 抢修班 of a branch next to
-its 供电所). A small station with no such team repairs with its own crew.
+Without a rule an order goes where its kind says (services.kinds.Kind.default_route: a fault to the area's
+repair team), or else to its 台区's department and customer manager.
 """
 
 from __future__ import annotations
@@ -12,10 +11,10 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Department, DepartmentKind, Role, ServiceGrid, User
-from services import actions
-from services.models import OrderKind, RoutingRule, WorkOrder
-from services.models.orders import OPEN_STATUSES
+from accounts.models import Department, Role, ServiceGrid, User
+from services import actions, kinds
+from services.models import RoutingRule, WorkOrder
+from services.models.orders import CLOSED
 
 NOBODY_FREE = _("Nobody in the team is available; the team's supervisor assigns it.")
 
@@ -31,9 +30,9 @@ def route(order: WorkOrder, *, exclude: User | None = None) -> tuple[Department 
     rule = matching_rule(order)
     if rule is not None:
         return rule.team, least_loaded(rule.team, rule.role, exclude=exclude)
-    if order.kind == OrderKind.FAULT_REPAIR:
-        team = repair_team_for(grid.department)
-        return team, least_loaded(team, Role.REPAIR_CREW, exclude=exclude)
+    kind = kinds.of(order)
+    if kind is not None and kind.default_route is not None:
+        return kind.default_route(order, exclude)
     return grid.department, customer_manager_for(grid, exclude=exclude)
 
 
@@ -63,22 +62,14 @@ def matching_rule(order: WorkOrder) -> RoutingRule | None:
     return min(rules, key=lambda rule: (rule.grid_id is None, rule.source_department_id is None, rule.pk))
 
 
-def repair_team_for(department: Department) -> Department:
-    """The repair team beside `department` under the same parent, or the department itself if it has none."""
-    if department.parent_id is None:
-        return department
-    siblings = Department.objects.filter(parent_id=department.parent_id, kind=DepartmentKind.OPERATIONS)
-    return siblings.order_by("code").first() or department
-
-
 def least_loaded(team: Department, role: str, *, exclude: User | None = None) -> User | None:
     """The available member of `team` with `role` who has the fewest open orders (ties to the earliest id)."""
     members = User.objects.filter(department=team, role=role, is_available=True, is_active=True)
     if exclude is not None:
         members = members.exclude(pk=exclude.pk)
-    members = members.annotate(
-        load=Count("assigned_orders", filter=Q(assigned_orders__status__in=OPEN_STATUSES))
-    ).order_by("load", "pk")
+    members = members.annotate(load=Count("assigned_orders", filter=~Q(assigned_orders__status__in=CLOSED))).order_by(
+        "load", "pk"
+    )
     return members.first()
 
 

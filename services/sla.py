@@ -35,25 +35,22 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from services import events
+from services import events, kinds
 from services.models import CalendarException, Clock, ClockState, EventKind, SlaPolicy, SlaUnit, WorkOrder
 
 DAY = timedelta(days=1)
 LIVE_STATES = [ClockState.RUNNING, ClockState.PAUSED]
 
+# Clocks any kind may start; a kind names its own (services.kinds.Kind.clocks).
 CLOCK_LABELS: dict[str, Promise] = {
-    "arrival": _("Arrival on site"),
-    "restoration": _("Restoration of power"),
     "resolution": _("Resolution"),
-    "contact": _("Contact with the customer"),
-    "answer": _("Answer to the customer"),
 }
 
 
 def clock_label(name: str) -> str:
     if name.startswith("stage:"):
         return name.removeprefix("stage:")
-    return str(CLOCK_LABELS.get(name, name))
+    return str(CLOCK_LABELS.get(name) or kinds.clock_labels().get(name, name))
 
 
 # --- The calendar --------------------------------------------------------------------------------------

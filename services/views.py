@@ -1,9 +1,11 @@
-"""The work-order pages: a customer's requests and their progress, the staff's queues, order page and dispatch board.
+"""The backbone's pages: a customer's requests and their progress, the staff's queues, the order page, the inbox.
 
-Every order is loaded through `WorkOrder.objects.visible_to` (an order you may not see is 404); pages and
-actions a role may not use are 403 (accounts.views.only_for, services.forms.ActionForm.roles). A move the
-workflow refuses (services.actions.TransitionRefused) shows its message on the order page with status 409.
-tests/services/test_page_access.py holds every page to this.
+They serve every kind alike, reading what is particular to a kind from services.kinds (its panel, its staff
+actions, its customer steps); a kind's own pages (its entry forms, a dispatch board) are in its package and
+open requests through `new_request`. Every order is loaded through `WorkOrder.objects.visible_to` (an order
+you may not see is 404); pages and actions a role may not use are 403 (accounts.views.only_for,
+services.forms.action_for). A move the workflow refuses (services.actions.TransitionRefused) shows its message
+on the order page with status 409. tests/services/test_page_access.py holds every page to this.
 """
 
 from __future__ import annotations
@@ -14,32 +16,25 @@ from datetime import datetime
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import is_customer, is_employee, only_for
-from services import actions, applications, attachments, notifications, queues, repair, visits
+from services import actions, attachments, kinds, notifications, queues, steps, visits
 from services.forms import (
-    ACTIONS,
+    ActionNotApplicable,
     AttachmentForm,
-    ChaseForm,
-    DisputeForm,
-    FaultReportForm,
     QueueFilterForm,
     RatingForm,
-    ServiceApplicationForm,
-    StaffFaultReportForm,
-    StaffServiceApplicationForm,
-    can_dispatch,
-    can_enter_orders,
+    StepForm,
+    action_for,
     offered_actions,
 )
 from services.models import (
@@ -47,8 +42,6 @@ from services.models import (
     Clock,
     ClockState,
     EventKind,
-    FaultReport,
-    OrderKind,
     ReturnVisit,
     Status,
     TimelineEvent,
@@ -60,7 +53,6 @@ from services.sla import ClockStatus, clock_status
 PAGE_SIZE = 25
 # What the workflow raises when a step is not allowed now: shown on the order page with 409, nothing changed.
 REFUSALS = (actions.TransitionRefused, actions.ChaseRefused, visits.VisitRefused)
-DISPATCH_PAGE_SIZE = 100
 
 
 # --- Customers ------------------------------------------------------------------------------------------
@@ -73,30 +65,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "services/my_requests.html", {"page": page})
 
 
-@only_for(is_customer)
-def report_fault(request: HttpRequest) -> HttpResponse:
-    form = FaultReportForm(request.POST or None, user=request.user, initial=_contact_initial(request.user))
-    context = {
-        "heading": _("Report a fault"),
-        "intro": _("Tell us what is wrong; a repair crew is dispatched around the clock."),
-    }
-    received = _("Your fault report %(number)s is received.")
-    return _new_request(request, form, repair.report_fault, received, "services/request_form.html", context)
-
-
-@only_for(is_customer)
-def file_application(request: HttpRequest) -> HttpResponse:
-    form = ServiceApplicationForm(request.POST or None, user=request.user, initial=_contact_initial(request.user))
-    context = {
-        "heading": _("Service application"),
-        "intro": _("Reconnection, appliance damage, meter problems and other services, each with its time limit."),
-    }
-    received = _("Your application %(number)s is received.")
-    submit = applications.file_service_application
-    return _new_request(request, form, submit, received, "services/request_form.html", context)
-
-
-def _new_request(
+def new_request(
     request: HttpRequest,
     form: forms.Form,
     submit: Callable[..., WorkOrder],
@@ -106,7 +75,8 @@ def _new_request(
 ) -> HttpResponse:
     """Open a request from a customer's or a staff member's form, whose fields are the action's keywords.
 
-    A customer's form has no channel field: what a customer submits here came in through the web.
+    Every kind's entry pages come through here. A customer's form has no channel field: what a customer
+    submits here came in through the web.
     """
     if request.method == "POST" and form.is_valid():
         fields = {"channel": Channel.WEB, **form.cleaned_data}
@@ -120,38 +90,27 @@ def _new_request(
     return render(request, template, {"form": form, **context})
 
 
-def _contact_initial(user: User) -> dict[str, str]:
+def contact_initial(user: User) -> dict[str, str]:
     phone = user.username if user.username.isdigit() and len(user.username) == 11 else ""
     return {"contact_phone": phone}
 
 
 @require_POST
 @only_for(is_customer)
-def chase(request: HttpRequest, number: str) -> HttpResponse:
+def customer_step(request: HttpRequest, number: str, step: str) -> HttpResponse:
+    """A customer's step on their own order (services.steps): 409 for a step of another kind, 404 for none."""
     order = _visible_order(request, number)
-    form = ChaseForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    return _attempt(request, order, lambda: actions.chase(order, by=request.user, note=note), _("We have chased it."))
-
-
-@require_POST
-@only_for(is_customer)
-def confirm(request: HttpRequest, number: str) -> HttpResponse:
-    order = _visible_order(request, number)
-    done = _("Thank you for confirming.")
-    return _attempt(request, order, lambda: repair.confirm_restoration(order, by=request.user), done)
-
-
-@require_POST
-@only_for(is_customer)
-def dispute(request: HttpRequest, number: str) -> HttpResponse:
-    order = _visible_order(request, number)
-    form = DisputeForm(request.POST)
+    taken = steps.steps_for(order).get(step)
+    if taken is None:
+        if not steps.is_known(step):
+            raise Http404
+        message = _("This step does not apply to a %(kind)s request.") % {"kind": order.get_kind_display()}
+        return _order_page(request, order, refusal=message, status=409)
+    form = StepForm(request.POST, step=taken)
     if not form.is_valid():
-        return _order_page(request, order, dispute_form=form)
-    note = form.cleaned_data["note"]
-    done = _("We are sending a crew again.")
-    return _attempt(request, order, lambda: repair.dispute_restoration(order, by=request.user, note=note), done)
+        return _order_page(request, order, step_forms={step: form}, status=400)
+    note = form.cleaned_data.get("note", "")
+    return _attempt(request, order, lambda: taken.perform(order, by=request.user, note=note), str(taken.done))
 
 
 def return_visit(request: HttpRequest, token: str) -> HttpResponse:
@@ -261,49 +220,14 @@ def _queue_page(request: HttpRequest, orders: object, title: str) -> HttpRespons
 def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """Take one staff action on an order: 403 for a role that may not, 409 when the workflow refuses it."""
     order = _visible_order(request, number)
-    action_form = ACTIONS.get(action)
-    if action_form is None:
-        raise Http404
-    if not action_form.may_take(request.user):
-        raise PermissionDenied
-    if not action_form.fits_kind(order):
-        message = _("This action does not apply to a %(kind)s order.") % {"kind": order.get_kind_display()}
-        return _order_page(request, order, refusal=message, status=409)
-    if not action_form.may_act_on(order, request.user):
-        raise PermissionDenied
+    try:
+        action_form = action_for(order, action, request.user)
+    except ActionNotApplicable as refusal:
+        return _order_page(request, order, refusal=refusal.message, status=409)
     form = action_form(request.POST, order=order)
     if not form.is_valid():
         return _order_page(request, order, action_forms={action: form}, status=400)
     return _attempt(request, order, lambda: form.perform(request.user), _("Done: %(action)s.") % {"action": form.label})
-
-
-@only_for(can_enter_orders)
-def enter_fault(request: HttpRequest) -> HttpResponse:
-    form = StaffFaultReportForm(request.POST or None)
-    received = _("Fault report %(number)s is entered.")
-    context = {"kind": OrderKind.FAULT_REPAIR}
-    return _new_request(request, form, repair.report_fault, received, "services/enter_order.html", context)
-
-
-@only_for(can_enter_orders)
-def enter_application(request: HttpRequest) -> HttpResponse:
-    form = StaffServiceApplicationForm(request.POST or None)
-    received = _("Service application %(number)s is entered.")
-    context = {"kind": OrderKind.SERVICE_APPLICATION}
-    submit = applications.file_service_application
-    return _new_request(request, form, submit, received, "services/enter_order.html", context)
-
-
-@only_for(can_dispatch)
-def dispatcher(request: HttpRequest) -> HttpResponse:
-    """Open repairs by 台区 with their arrival countdowns; htmx refreshes the board every 30 seconds."""
-    now = timezone.now()
-    page = Paginator(queues.open_repairs(request.user, now), DISPATCH_PAGE_SIZE).get_page(request.GET.get("page"))
-    fragment = bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
-    template = "services/_dispatch_board.html" if fragment else "services/dispatcher.html"
-    response = render(request, template, {"page": page, "now": now})
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 # --- The order page and its helpers ---------------------------------------------------------------------
@@ -336,7 +260,7 @@ def _order_page(
     refusal: str = "",
     action_forms: dict | None = None,
     attachment_form: AttachmentForm | None = None,
-    dispute_form: DisputeForm | None = None,
+    step_forms: dict[str, StepForm] | None = None,
 ) -> HttpResponse:
     user = request.user
     order = _fresh(order)
@@ -349,6 +273,7 @@ def _order_page(
     context = {
         "order": order,
         "particulars": _particulars(order),
+        "kind": kinds.of(order),
         "clocks": [_clock_row(clock, now) for clock in order.clocks.all()],
         "events": [_describe(event) for event in events],
         "attachments": files,
@@ -361,15 +286,17 @@ def _order_page(
         offered.update(action_forms or {})
         context["actions"] = list(offered.values())
     else:
-        context.update(_customer_choices(order, dispute_form))
+        context.update(_customer_choices(order, step_forms or {}))
     template = "services/order_staff.html" if staff else "services/order_progress.html"
     return render(request, template, context, status=status)
 
 
 def _fresh(order: WorkOrder) -> WorkOrder:
     """The order as it is now (after an action), with what its page shows beside it."""
+    kind = kinds.of(order)
     return (
         WorkOrder.objects.select_related("account", "grid", "department", "assigned_to", "customer")
+        .select_related(*(kind.related if kind else ()))
         .prefetch_related(Prefetch("clocks", queryset=Clock.objects.select_related("policy")))
         .get(pk=order.pk)
     )
@@ -396,28 +323,17 @@ def _duration(status: ClockStatus) -> str:
 
 
 def _particulars(order: WorkOrder) -> object | None:
-    """The kind's own record (FaultReport, ServiceApplication), or None."""
-    name = {OrderKind.FAULT_REPAIR: "fault", OrderKind.SERVICE_APPLICATION: "application"}.get(order.kind)
-    return getattr(order, name, None) if name else None
+    """The kind's own record (services.kinds.Kind.particulars), or None."""
+    kind = kinds.of(order)
+    return getattr(order, kind.particulars, None) if kind and kind.particulars else None
 
 
-def _customer_choices(order: WorkOrder, dispute_form: DisputeForm | None) -> dict[str, object]:
-    """What the customer may do on their progress page."""
-    fault = _particulars(order) if order.kind == OrderKind.FAULT_REPAIR else None
-    may_confirm = (
-        isinstance(fault, FaultReport) and order.status == Status.RESOLVED and fault.customer_confirmed is None
-    )
+def _customer_choices(order: WorkOrder, step_forms: dict[str, StepForm]) -> dict[str, object]:
+    """What the customer may do on their progress page: the steps offered now, and the rating link."""
+    offered = [step_forms.get(step.name) or StepForm(step=step) for step in steps.offered_steps(order)]
     rated = ReturnVisit.objects.filter(order=order).exists()
-    rate_url = None
-    if order.status == Status.CLOSED and not rated:
-        rate_url = visits.visit_token(order)
-    return {
-        "may_chase": order.is_open,
-        "may_confirm": may_confirm,
-        "dispute_form": dispute_form or DisputeForm(),
-        "chase_form": ChaseForm(),
-        "rate_token": rate_url,
-    }
+    rate_token = visits.visit_token(order) if order.status == Status.CLOSED and not rated else None
+    return {"step_forms": offered, "rate_token": rate_token}
 
 
 def _describe(event: TimelineEvent) -> TimelineEvent:

@@ -1,8 +1,8 @@
 """The work order (工单): every customer request, whatever its kind, and its timeline and attachments.
 
-What is particular to a kind lives in that kind's own model, one-to-one with its order (repair.FaultReport,
-applications.ServiceApplication, later complaints). Status changes are allowed by TRANSITIONS, checked in one
-place: services.actions.change_status.
+What is particular to a kind lives in that kind's own package and model, one-to-one with its order
+(services.repair's FaultReport, services.applications' ServiceApplication). Each kind registers its allowed
+transitions with services.kinds; services.actions.change_status is the one place they are checked.
 """
 
 from __future__ import annotations
@@ -13,20 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Customer, Department, ElectricityAccount, ServiceGrid, User
-
-
-class OrderKind(models.TextChoices):
-    ENQUIRY = "enquiry", _("Enquiry")
-    INFORMATION_QUERY = "information_query", _("Information query")
-    FAULT_REPAIR = "fault_repair", _("Fault repair")
-    SERVICE_APPLICATION = "service_application", _("Service application")
-    BUSINESS_APPLICATION = "business_application", _("Business application")
-    COMPLAINT = "complaint", _("Complaint")
-    MISCONDUCT_REPORT = "misconduct_report", _("Report of misconduct")
-    OPINION = "opinion", _("Opinion")
-    SUGGESTION = "suggestion", _("Suggestion")
-    PRAISE = "praise", _("Praise")
-    INSPECTION = "inspection", _("Inspection")
+from services import kinds
 
 
 class Channel(models.TextChoices):
@@ -40,12 +27,10 @@ class Channel(models.TextChoices):
 
 
 class Status(models.TextChoices):
+    """The statuses every kind shares; a kind adds its own (services.kinds.Kind.statuses)."""
+
     NEW = "new", _("New")  # accepted into the system, not yet with anyone
     ASSIGNED = "assigned", _("Assigned")  # with a person, not yet taken up
-    ACCEPTED = "accepted", _("Accepted")  # the repair crew has taken the dispatch
-    DEPARTED = "departed", _("Crew on the way")  # repair crew left for the site
-    ARRIVED = "arrived", _("Crew on site")  # repair crew reached the site
-    JOINED_OUTAGE = "joined_outage", _("Part of a known outage")  # waits on the outage's own repair
     IN_PROGRESS = "in_progress", _("In progress")  # being worked
     WAITING_CUSTOMER = "waiting_customer", _("Waiting for the customer")  # clocks paused
     RESOLVED = "resolved", _("Resolved")  # the company's work is done; the customer may confirm or dispute
@@ -54,36 +39,22 @@ class Status(models.TextChoices):
 
 
 CLOSED = [Status.CLOSED, Status.CANCELLED]
-OPEN_STATUSES = frozenset(Status) - set(CLOSED)
 
-_GENERAL = {
-    Status.NEW: {Status.ASSIGNED, Status.CANCELLED},
-    Status.ASSIGNED: {Status.IN_PROGRESS, Status.CANCELLED},
-    Status.IN_PROGRESS: {Status.WAITING_CUSTOMER, Status.RESOLVED},
-    Status.WAITING_CUSTOMER: {Status.IN_PROGRESS, Status.CANCELLED},
-    Status.RESOLVED: {Status.CLOSED, Status.IN_PROGRESS},
-}
-
-# Each kind's allowed moves: status → the statuses it may go to. Anything else is refused (409 in the API).
-TRANSITIONS: dict[str, dict[str, set[str]]] = {
-    OrderKind.FAULT_REPAIR: {
-        # Triage sends a report to a crew, onto a known outage, or resolves it at once (arrears, premises).
-        Status.NEW: {Status.ASSIGNED, Status.JOINED_OUTAGE, Status.RESOLVED, Status.CANCELLED},
-        Status.ASSIGNED: {Status.ACCEPTED, Status.CANCELLED},
-        Status.ACCEPTED: {Status.DEPARTED},
-        Status.DEPARTED: {Status.ARRIVED},
-        # Restored, or the crew cannot complete and the order goes back for another dispatch.
-        Status.ARRIVED: {Status.RESOLVED, Status.ASSIGNED},
-        Status.JOINED_OUTAGE: {Status.RESOLVED, Status.ASSIGNED},
-        # The customer confirms (or the confirmation period ends), or disputes and a crew goes again.
-        Status.RESOLVED: {Status.CLOSED, Status.ASSIGNED},
-    },
-    OrderKind.SERVICE_APPLICATION: _GENERAL,
+# The moves of a kind that works an order the usual way: take it up, wait for the customer, resolve, close.
+# A kind with a workflow of its own registers its own table (services.kinds.Kind.transitions).
+GENERAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset({Status.ASSIGNED, Status.CANCELLED}),
+    Status.ASSIGNED: frozenset({Status.IN_PROGRESS, Status.CANCELLED}),
+    Status.IN_PROGRESS: frozenset({Status.WAITING_CUSTOMER, Status.RESOLVED}),
+    Status.WAITING_CUSTOMER: frozenset({Status.IN_PROGRESS, Status.CANCELLED}),
+    Status.RESOLVED: frozenset({Status.CLOSED, Status.IN_PROGRESS}),
 }
 
 
-def allowed_transitions(kind: str, status: str) -> set[str]:
-    return TRANSITIONS.get(kind, _GENERAL).get(status, set())
+def allowed_transitions(kind: str, status: str) -> frozenset[str] | set[str]:
+    """Where an order of `kind` may go from `status`: its kind's registered table (nothing for an unknown kind)."""
+    registered = kinds.get(kind)
+    return registered.transitions.get(status, frozenset()) if registered else frozenset()
 
 
 class Priority(models.IntegerChoices):
@@ -111,11 +82,11 @@ class WorkOrder(models.Model):
     """One customer request (工单), from acceptance to closure."""
 
     number = models.CharField(_("number"), max_length=20, unique=True, null=True, editable=False)
-    kind = models.CharField(_("kind"), max_length=30, choices=OrderKind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=kinds.kind_choices)
     # The kind's sub-type (a fault type, a service-application type): SLA policies match on it.
     sub_type = models.CharField(_("sub-type"), max_length=30, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    status = models.CharField(_("status"), max_length=20, choices=kinds.status_choices, default=Status.NEW)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
     customer = models.ForeignKey(
         Customer, models.PROTECT, null=True, blank=True, related_name="work_orders", verbose_name=_("customer")
@@ -182,7 +153,7 @@ class WorkOrder(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+        return self.status not in CLOSED
 
     def can_move_to(self, status: str) -> bool:
         return status in allowed_transitions(self.kind, self.status)

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Role, ServiceGrid
-from services.models.orders import OrderKind
+from services import kinds
 
 
 class RoutingRule(models.Model):
@@ -16,7 +16,7 @@ class RoutingRule(models.Model):
     rule, an order goes to its 台区's department and customer manager, and a fault to the area's repair team.
     """
 
-    order_kind = models.CharField(_("order kind"), max_length=30, choices=OrderKind.choices)
+    order_kind = models.CharField(_("order kind"), max_length=30, choices=kinds.kind_choices)
     grid = models.ForeignKey(
         ServiceGrid, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("service grid")
     )

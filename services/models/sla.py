@@ -10,7 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AreaType, CustomerClass
-from services.models.orders import Channel, OrderKind, WorkOrder
+from services import kinds
+from services.models.orders import Channel, WorkOrder
 
 
 def default_warning_levels() -> list[int]:
@@ -33,7 +34,7 @@ class SlaPolicy(models.Model):
     """
 
     name = models.CharField(_("name"), max_length=200)
-    order_kind = models.CharField(_("order kind"), max_length=30, choices=OrderKind.choices)
+    order_kind = models.CharField(_("order kind"), max_length=30, choices=kinds.kind_choices)
     sub_type = models.CharField(_("sub-type"), max_length=30, blank=True)
     clock = models.CharField(_("clock"), max_length=50, help_text=_("e.g. arrival, restoration, resolution"))
     customer_class = models.CharField(_("customer class"), max_length=20, choices=CustomerClass.choices, blank=True)

@@ -560,6 +560,8 @@ def test_staff_navigation(client, charlie):
         reverse("services:my-queue"),
         reverse("services:team-queue"),
         reverse("services:dispatcher"),
+        reverse("services:enter-fault"),
+        reverse("services:enter-application"),
         reverse("services:inbox"),
     }
 

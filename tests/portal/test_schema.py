@@ -20,9 +20,7 @@ API_OPERATIONS = {
     "/api/v1/work-orders/fault-reports/": {"post": "work_orders_report_fault"},
     "/api/v1/work-orders/service-applications/": {"post": "work_orders_file_service_application"},
     "/api/v1/work-orders/{number}/": {"get": "work_orders_retrieve"},
-    "/api/v1/work-orders/{number}/chase/": {"post": "work_orders_chase"},
-    "/api/v1/work-orders/{number}/confirm/": {"post": "work_orders_confirm"},
-    "/api/v1/work-orders/{number}/dispute/": {"post": "work_orders_dispute"},
+    "/api/v1/work-orders/{number}/{step}/": {"post": "work_orders_step"},
     "/api/v1/work-orders/{number}/actions/{action}/": {"post": "work_orders_act"},
 }
 

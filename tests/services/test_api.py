@@ -9,8 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from services import actions, repair
-from services.models import Clock, EventKind, FaultType, OrderKind, ServiceApplicationType, Status, WorkOrder
+from services import actions
+from services.applications.models import ServiceApplicationType
+from services.models import Clock, EventKind, Status, WorkOrder
+from services.repair import actions as repair
+from services.repair.models import FAULT_REPAIR, FaultType
 from tests.factories import StaffFactory
 from tests.services.test_views import apply_for, report, walk_to_resolved
 
@@ -31,7 +34,7 @@ def test_a_customer_reports_a_fault_through_the_api(client, alice, ray):
     assert response.status_code == 201
     body = response.json()
     order = WorkOrder.objects.get()
-    assert (body["number"], body["kind"], body["channel"]) == (order.number, OrderKind.FAULT_REPAIR, "web")
+    assert (body["number"], body["kind"], body["channel"]) == (order.number, FAULT_REPAIR, "web")
     assert [clock["name"] for clock in body["clocks"]] == ["arrival"]
     assert all(event["is_public"] for event in body["timeline"])
 
@@ -150,13 +153,17 @@ def test_a_telephone_return_visit_through_the_api(client, alice, ray, charlie):
 def test_a_customer_chases_confirms_or_disputes_through_the_api(client, alice, ray):
     order = report(alice)
     client.force_login(alice)
-    assert client.post(reverse("api:work-order-chase", args=[order.number])).status_code == 200
-    assert client.post(reverse("api:work-order-confirm", args=[order.number])).status_code == 409
+    assert client.post(reverse("api:work-order-step", args=[order.number, "chase"])).status_code == 200
+    assert client.post(reverse("api:work-order-step", args=[order.number, "confirm"])).status_code == 409
     walk_to_resolved(order, ray)
-    response = client.post(reverse("api:work-order-dispute", args=[order.number]), {}, content_type="application/json")
+    response = client.post(
+        reverse("api:work-order-step", args=[order.number, "dispute"]), {}, content_type="application/json"
+    )
     assert response.status_code == 400
     response = client.post(
-        reverse("api:work-order-dispute", args=[order.number]), {"note": "仍然没电"}, content_type="application/json"
+        reverse("api:work-order-step", args=[order.number, "dispute"]),
+        {"note": "仍然没电"},
+        content_type="application/json",
     )
     assert response.status_code == 200
     assert response.json()["status"] == Status.ASSIGNED
@@ -172,7 +179,9 @@ def test_the_list_is_most_urgent_first_and_filters(client, alice, bob, ray):
     breached = client.get(reverse("api:work-order-list"), {"sla_state": "breached"}).json()["results"]
     assert [row["number"] for row in breached] == [late.number]
     assert client.get(reverse("api:work-order-list"), {"assigned": "me"}).json()["count"] == 2
-    assert client.get(reverse("api:work-order-list"), {"kind": "complaint"}).json()["count"] == 0
+    assert client.get(reverse("api:work-order-list"), {"kind": "service_application"}).json()["count"] == 0
+    # A kind no package has registered is bad input, not an empty list.
+    assert client.get(reverse("api:work-order-list"), {"kind": "teleport"}).status_code == 400
 
 
 def test_a_customer_lists_only_their_own_orders(client, alice, bob, ray):

@@ -32,7 +32,7 @@ ENDPOINTS = [
     Endpoint("alice's order", "get", "api:work-order-detail", on_order=True),
     Endpoint("report a fault", "post", "api:fault-report-create", data=FAULT),
     Endpoint("file an application", "post", "api:service-application-create", data=APPLICATION),
-    Endpoint("chase alice's", "post", "api:work-order-chase", on_order=True),
+    Endpoint("chase alice's", "post", "api:work-order-step", action="chase", on_order=True),
     Endpoint("accept alice's", "post", "api:work-order-action", action="accept", on_order=True),
     Endpoint("assign alice's", "post", "api:work-order-action", action="assign", on_order=True),
     Endpoint(

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from services.delivery import deliver_pending_notifications
-from services.models import Notification, NotificationState, OrderKind, WorkOrder
+from services.models import Notification, NotificationState, WorkOrder
+from services.repair.models import FAULT_REPAIR
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def test_a_fault_reported_on_the_page_while_the_broker_is_down_is_saved_and_told
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("services:report-fault"), form | {"contact_phone": "13900000001"})
 
-    order = WorkOrder.objects.get(kind=OrderKind.FAULT_REPAIR, account__number="3300000001")
+    order = WorkOrder.objects.get(kind=FAULT_REPAIR, account__number="3300000001")
     assert response.status_code == 302
     assert response.url == reverse("services:order", args=[order.number])
     waiting = Notification.objects.filter(order=order)

@@ -23,8 +23,9 @@ from services.delivery import (
     deliver_pending_notifications,
 )
 from services.gateways import SmsBackend, SmsError
-from services.models import Channel, EventKind, Notification, NotificationState, OrderKind, WorkOrder
+from services.models import Channel, EventKind, Notification, NotificationState, WorkOrder
 from services.notifications import mark_read, notify, notify_contact, render, supervisors_of, unread_count
+from services.repair.models import FAULT_REPAIR
 from tests.factories import StaffFactory
 
 NOW = datetime(2026, 5, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -53,7 +54,7 @@ class SlowCountingGateway(SmsBackend):
 def make_order(customer, **changes) -> WorkOrder:
     account = customer.linked_accounts.get()
     new = NewOrder(
-        kind=OrderKind.FAULT_REPAIR,
+        kind=FAULT_REPAIR,
         channel=Channel.WEB,
         description="No power in the kitchen",
         account_id=account.pk,

@@ -30,7 +30,7 @@ PAGES = [
     Page("report a fault", "get", "services:report-fault"),
     Page("service application", "get", "services:file-application"),
     Page("alice's order", "get", "services:order", on_order=True),
-    Page("chase alice's", "post", "services:chase", on_order=True),
+    Page("chase alice's", "post", "services:step", on_order=True),
     Page("alice's attachment", "get", "services:attachment", on_order=True),
     Page("my queue", "get", "services:my-queue"),
     Page("team queue", "get", "services:team-queue"),
@@ -42,7 +42,12 @@ PAGES = [
     Page("comment on alice's", "post", "services:act", on_order=True, data={"comment-text": "ok"}),
     Page("inbox", "get", "services:inbox"),
 ]
-ACTION_OF = {"accept alice's": "accept", "assign alice's": "assign", "comment on alice's": "comment"}
+ACTION_OF = {
+    "chase alice's": "chase",
+    "accept alice's": "accept",
+    "assign alice's": "assign",
+    "comment on alice's": "comment",
+}
 
 # fmt: off
 EXPECTED = {
@@ -78,7 +83,7 @@ def alices_order(alice, bob, ray) -> WorkOrder:
 def url_for(page: Page, order: WorkOrder) -> str:
     if page.url_name == "services:attachment":
         return reverse(page.url_name, args=[order.number, order.attachments.get().pk])
-    if page.url_name == "services:act":
+    if page.url_name in ("services:act", "services:step"):
         return reverse(page.url_name, args=[order.number, ACTION_OF[page.label]])
     return reverse(page.url_name, args=[order.number] if page.on_order else None)
 

@@ -4,7 +4,9 @@ import pytest
 
 from accounts.models import DepartmentKind, Role
 from services import routing
-from services.models import EventKind, Notification, OrderKind, RoutingRule, Status
+from services.applications.models import SERVICE_APPLICATION
+from services.models import EventKind, Notification, RoutingRule, Status
+from services.repair.models import FAULT_REPAIR
 from tests.factories import DepartmentFactory, ServiceGridFactory, StaffFactory, WorkOrderFactory
 
 
@@ -42,13 +44,13 @@ def test_an_unavailable_customer_manager_is_stood_in_for_by_the_least_loaded_col
 
 def test_without_rules_a_fault_goes_to_the_repair_team_beside_the_grids_station(grid, repair_team, ray):
     li = crew(repair_team, "li")
-    order = WorkOrderFactory(grid=grid, kind=OrderKind.FAULT_REPAIR)
+    order = WorkOrderFactory(grid=grid, kind=FAULT_REPAIR)
 
     assert routing.route(order) == (repair_team, li)
 
 
 def test_a_station_with_no_repair_team_beside_it_repairs_with_its_own_crew(grid, station, ray):
-    order = WorkOrderFactory(grid=grid, kind=OrderKind.FAULT_REPAIR)
+    order = WorkOrderFactory(grid=grid, kind=FAULT_REPAIR)
 
     assert routing.route(order) == (station, ray)
 
@@ -92,14 +94,14 @@ def test_least_loaded_finds_nobody_when_the_whole_team_is_away(repair_team):
 def test_a_kind_wide_rule_overrides_the_default(grid, company):
     centre = DepartmentFactory(kind=DepartmentKind.CUSTOMER_SERVICE, parent=company)
     handler = StaffFactory(role=Role.COMPLAINT_HANDLER, department=centre)
-    RoutingRule.objects.create(order_kind=OrderKind.SERVICE_APPLICATION, team=centre, role=Role.COMPLAINT_HANDLER)
+    RoutingRule.objects.create(order_kind=SERVICE_APPLICATION, team=centre, role=Role.COMPLAINT_HANDLER)
 
     assert routing.route(WorkOrderFactory(grid=grid)) == (centre, handler)
 
 
 def test_a_rule_for_another_kind_does_not_apply(grid, station, grace, company):
     centre = DepartmentFactory(kind=DepartmentKind.CUSTOMER_SERVICE, parent=company)
-    RoutingRule.objects.create(order_kind=OrderKind.COMPLAINT, team=centre, role=Role.COMPLAINT_HANDLER)
+    RoutingRule.objects.create(order_kind="complaint", team=centre, role=Role.COMPLAINT_HANDLER)
 
     assert routing.route(WorkOrderFactory(grid=grid)) == (station, grace)
 
@@ -107,7 +109,7 @@ def test_a_rule_for_another_kind_does_not_apply(grid, station, grace, company):
 def test_the_most_specific_rule_wins_grid_over_department_over_kind(grid, station, company):
     teams = [DepartmentFactory(parent=company) for _ in range(3)]
     people = [StaffFactory(role=Role.INSPECTOR, department=team) for team in teams]
-    kind = OrderKind.SERVICE_APPLICATION
+    kind = SERVICE_APPLICATION
     RoutingRule.objects.create(order_kind=kind, grid=grid, team=teams[0], role=Role.INSPECTOR)
     RoutingRule.objects.create(order_kind=kind, source_department=station, team=teams[1], role=Role.INSPECTOR)
     RoutingRule.objects.create(order_kind=kind, team=teams[2], role=Role.INSPECTOR)
@@ -130,7 +132,7 @@ def test_route_order_assigns_the_chosen_person(grid, station, grace, charlie):
 
 def test_with_nobody_free_the_order_waits_in_the_teams_queue_and_its_supervisor_hears(grid, repair_team, company, mona):
     crew(repair_team, "away", available=False)
-    order = WorkOrderFactory(grid=grid, kind=OrderKind.FAULT_REPAIR)
+    order = WorkOrderFactory(grid=grid, kind=FAULT_REPAIR)
 
     order = routing.route_order(order, by=None)
 

@@ -8,17 +8,9 @@ from django.urls import reverse
 
 from accounts.models import AreaType, ElectricityAccount
 from services.actions import NewOrder, open_order
-from services.models import (
-    Channel,
-    Clock,
-    ClockState,
-    EventKind,
-    OrderKind,
-    SlaPolicy,
-    SlaUnit,
-    TimelineEvent,
-    WorkOrder,
-)
+from services.applications.models import SERVICE_APPLICATION
+from services.models import Channel, Clock, ClockState, EventKind, SlaPolicy, SlaUnit, TimelineEvent, WorkOrder
+from services.repair.models import FAULT_REPAIR
 from services.sla import (
     WorkingCalendar,
     add_working_days,
@@ -42,7 +34,7 @@ def local(*args: int) -> datetime:
 
 def fault(grid, *, channel: str = Channel.WEB, by=None) -> WorkOrder:
     new = NewOrder(
-        kind=OrderKind.FAULT_REPAIR,
+        kind=FAULT_REPAIR,
         channel=channel,
         description="No power",
         sub_type="no_power_home",
@@ -53,7 +45,7 @@ def fault(grid, *, channel: str = Channel.WEB, by=None) -> WorkOrder:
 
 def application(sub_type: str, account: ElectricityAccount) -> WorkOrder:
     new = NewOrder(
-        kind=OrderKind.SERVICE_APPLICATION,
+        kind=SERVICE_APPLICATION,
         channel=Channel.COUNTER,
         description="Please check my meter",
         sub_type=sub_type,
@@ -113,7 +105,7 @@ def test_the_published_service_application_limits_are_loaded_by_sub_type(alices_
 def test_the_most_specific_policy_wins(grid):
     SlaPolicy.objects.create(
         name="Web reports, urban",
-        order_kind=OrderKind.FAULT_REPAIR,
+        order_kind=FAULT_REPAIR,
         clock="arrival",
         area_type=AreaType.URBAN,
         channel=Channel.WEB,
@@ -130,7 +122,7 @@ def test_of_equally_specific_policies_the_latest_in_force_wins_and_an_expired_on
     def urban(target: int, effective_from: date, effective_to: date | None = None) -> None:
         SlaPolicy.objects.create(
             name=f"{target}",
-            order_kind=OrderKind.FAULT_REPAIR,
+            order_kind=FAULT_REPAIR,
             clock="arrival",
             area_type=AreaType.URBAN,
             target=target,
@@ -150,7 +142,7 @@ def test_of_equally_specific_policies_the_latest_in_force_wins_and_an_expired_on
 
 
 def test_no_clock_starts_where_no_policy_matches(grid):
-    order = open_order(NewOrder(kind=OrderKind.ENQUIRY, channel=Channel.WEB, description="When?"), by=None)
+    order = open_order(NewOrder(kind="enquiry", channel=Channel.WEB, description="When?"), by=None)
     assert start_clock(order, "resolution", at=local(2026, 11, 20, 10)) is None
     assert not order.clocks.exists()
 
@@ -353,7 +345,7 @@ def admin_client(client, root):
 def policy_form(**changes: object) -> dict[str, object]:
     data = {
         "name": "Web reports, urban",
-        "order_kind": OrderKind.FAULT_REPAIR,
+        "order_kind": FAULT_REPAIR,
         "sub_type": "",
         "clock": "arrival",
         "customer_class": "",

@@ -12,19 +12,20 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Role, User
 from services import escalation
 from services.actions import NewOrder, assign, open_order
+from services.applications.models import SERVICE_APPLICATION
 from services.models import (
     Channel,
     Clock,
     ClockState,
     EventKind,
     Notification,
-    OrderKind,
     SlaPolicy,
     SlaUnit,
     Status,
     TimelineEvent,
     WorkOrder,
 )
+from services.repair.models import FAULT_REPAIR
 from services.sla import pause_clock, start_clock, stop_clock
 from services.tasks import sweep_sla_clocks
 from tests.factories import StaffFactory
@@ -50,7 +51,7 @@ def crew(ray, stan, mona) -> dict[str, User]:
 
 
 def repair(grid, assignee: User | None) -> WorkOrder:
-    new = NewOrder(kind=OrderKind.FAULT_REPAIR, channel=Channel.WEB, description="No power", grid_id=grid.pk)
+    new = NewOrder(kind=FAULT_REPAIR, channel=Channel.WEB, description="No power", grid_id=grid.pk)
     order = open_order(new, by=None)
     if assignee:
         order = assign(order, assignee, by=None)
@@ -65,7 +66,7 @@ def open_clocks(n: int, *, started_at: datetime, assignee: User) -> list[Clock]:
     """n urban arrival clocks on n assigned fault orders, inserted directly (the way the benchmark does)."""
     # The migration loads this policy; a transactional test (which runs after a flush) makes it again.
     policy, _ = SlaPolicy.objects.get_or_create(
-        order_kind=OrderKind.FAULT_REPAIR,
+        order_kind=FAULT_REPAIR,
         clock="arrival",
         area_type="urban",
         sub_type="",
@@ -75,7 +76,7 @@ def open_clocks(n: int, *, started_at: datetime, assignee: User) -> list[Clock]:
     )
     orders = WorkOrder.objects.bulk_create(
         WorkOrder(
-            kind=OrderKind.FAULT_REPAIR,
+            kind=FAULT_REPAIR,
             channel=Channel.WEB,
             status=Status.ASSIGNED,
             description="No power",
@@ -213,7 +214,7 @@ def test_paused_and_stopped_clocks_are_not_swept(grid, crew):
 def test_a_working_day_clock_is_warned_at_half_its_working_time(alice, crew):
     account = alice.linked_accounts.get()
     new = NewOrder(
-        kind=OrderKind.SERVICE_APPLICATION,
+        kind=SERVICE_APPLICATION,
         channel=Channel.COUNTER,
         description="Calibrate my meter",
         sub_type="meter_calibration",

@@ -11,19 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ElectricityAccount, Role, User
-from services import actions, applications, repair
-from services.models import (
-    Channel,
-    Clock,
-    ClockState,
-    EventKind,
-    FaultType,
-    OrderKind,
-    ReturnVisit,
-    ServiceApplicationType,
-    Status,
-    WorkOrder,
-)
+from services import actions
+from services.applications import actions as applications
+from services.applications.models import SERVICE_APPLICATION, ServiceApplicationType
+from services.models import Channel, Clock, ClockState, EventKind, ReturnVisit, Status, WorkOrder
+from services.repair import actions as repair
+from services.repair.models import FAULT_REPAIR, FaultType
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +63,7 @@ def test_a_customer_reports_a_fault_and_lands_on_its_progress_page(client, alice
     order = WorkOrder.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("services:order", args=[order.number])
-    assert (order.kind, order.reported_by, order.channel) == (OrderKind.FAULT_REPAIR, alice, Channel.WEB)
+    assert (order.kind, order.reported_by, order.channel) == (FAULT_REPAIR, alice, Channel.WEB)
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert order.number in page.content.decode()
@@ -104,7 +97,7 @@ def test_a_customer_files_a_service_application(client, alice, grace):
     )
     order = WorkOrder.objects.get()
     assert response.status_code == 302
-    assert (order.kind, order.sub_type) == (OrderKind.SERVICE_APPLICATION, ServiceApplicationType.METER_CALIBRATION)
+    assert (order.kind, order.sub_type) == (SERVICE_APPLICATION, ServiceApplicationType.METER_CALIBRATION)
 
 
 def test_my_requests_lists_only_the_customers_own_with_the_next_deadline(client, alice, bob, ray):
@@ -138,7 +131,7 @@ def test_staff_see_internal_events_on_the_order_page(client, alice, ray):
 def test_a_customer_chases_an_open_order_and_its_priority_rises(client, alice, ray):
     order = report(alice)
     client.force_login(alice)
-    response = client.post(reverse("services:chase", args=[order.number]), {"note": "快点"})
+    response = client.post(reverse("services:step", args=[order.number, "chase"]), {"note": "快点"})
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.events.filter(kind=EventKind.CHASE).count() == 1
@@ -149,7 +142,7 @@ def test_chasing_a_closed_order_is_refused_with_409(client, alice, ray):
     walk_to_resolved(order, ray)
     repair.confirm_restoration(order, by=alice)
     client.force_login(alice)
-    response = client.post(reverse("services:chase", args=[order.number]))
+    response = client.post(reverse("services:step", args=[order.number, "chase"]))
     assert response.status_code == 409
     assert not WorkOrder.objects.get(pk=order.pk).events.filter(kind=EventKind.CHASE).exists()
 
@@ -159,8 +152,8 @@ def test_a_customer_confirms_the_restoration_and_the_order_closes(client, alice,
     walk_to_resolved(order, ray)
     client.force_login(alice)
     page = client.get(reverse("services:order", args=[order.number]))
-    assert page.context["may_confirm"]
-    response = client.post(reverse("services:confirm", args=[order.number]))
+    assert [form.step.name for form in page.context["step_forms"]] == ["confirm", "dispute", "chase"]
+    response = client.post(reverse("services:step", args=[order.number, "confirm"]))
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == Status.CLOSED
@@ -171,7 +164,7 @@ def test_a_customer_disputes_the_restoration_and_a_crew_goes_again(client, alice
     order = report(alice)
     walk_to_resolved(order, ray)
     client.force_login(alice)
-    response = client.post(reverse("services:dispute", args=[order.number]), {"note": "还是没电"})
+    response = client.post(reverse("services:step", args=[order.number, "dispute"]), {"note": "还是没电"})
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == Status.ASSIGNED
@@ -393,7 +386,7 @@ def test_the_queue_puts_breached_orders_first_then_the_least_time_left(client, a
         ({"sla_state": "breached"}, ["late"]),
         ({"sla_state": "warning"}, ["warned"]),
         ({"sla_state": "on_track"}, ["calm"]),
-        ({"kind": OrderKind.SERVICE_APPLICATION}, []),
+        ({"kind": SERVICE_APPLICATION}, []),
         ({"status": Status.ASSIGNED, "sla_state": "breached"}, ["late"]),
         ({"grid": "NOPE"}, []),
     ],

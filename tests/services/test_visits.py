@@ -7,16 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from services.actions import NewOrder, assign, change_status, open_order
-from services.models import (
-    Channel,
-    EventKind,
-    Notification,
-    OrderKind,
-    ReturnVisit,
-    Status,
-    VisitChannel,
-    WorkOrder,
-)
+from services.applications.models import SERVICE_APPLICATION
+from services.models import Channel, EventKind, Notification, ReturnVisit, Status, VisitChannel, WorkOrder
 from services.visits import (
     CHARACTERISTICS,
     VisitRefused,
@@ -34,7 +26,7 @@ def closed_order(customer, assignee, *, by, **particulars) -> WorkOrder:
     """A service application taken through its steps to closed, by the actions the portal uses."""
     account = customer.linked_accounts.get() if customer else None
     new = NewOrder(
-        kind=OrderKind.SERVICE_APPLICATION,
+        kind=SERVICE_APPLICATION,
         channel=Channel.WEB if customer else Channel.HOTLINE,
         description="Meter runs fast",
         account_id=account.pk if account else None,
@@ -132,7 +124,7 @@ def test_a_second_rating_is_refused_and_the_first_is_kept(order, charlie) -> Non
 
 def test_an_open_order_cannot_be_rated(alice, grace) -> None:
     order = open_order(
-        NewOrder(kind=OrderKind.SERVICE_APPLICATION, channel=Channel.WEB, description="x", reported_by=alice), by=alice
+        NewOrder(kind=SERVICE_APPLICATION, channel=Channel.WEB, description="x", reported_by=alice), by=alice
     )
 
     with pytest.raises(VisitRefused) as refusal:

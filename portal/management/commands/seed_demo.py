@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: build the demo city (accounts.demo) and a year of its work orders (services.demo), show
+"""`manage.py seed_demo`: build the demo city (accounts.demo) and a year of its work orders (portal.demo_orders), show
 progress, print the demo logins.
 
 It lives in the portal app, above both: accounts must not import services.
@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from accounts import demo
 from accounts.models import Customer, Department, ElectricityAccount, MeterReading, Role, ServiceGrid, User
-from services import demo as orders_demo
+from portal import demo_orders as orders_demo
 from services.models import WorkOrder
 
 

@@ -32,30 +32,25 @@ from django.utils.translation import gettext
 
 from accounts.demo import DEMO_CUSTOMER_PHONE, GRIDS
 from accounts.models import AccountStatus, AreaType, ElectricityAccount, Role, ServiceGrid, User
-from services import routing, sla
+from services import sla
+from services.applications.models import SERVICE_APPLICATION, ServiceApplication, ServiceApplicationType
 from services.models import (
     QUALITY_CHARACTERISTICS,
     Channel,
     Clock,
     ClockState,
     EventKind,
-    FaultReport,
-    FaultType,
-    OrderKind,
-    OutageEvent,
-    OutageKind,
     Priority,
     ReturnVisit,
-    ServiceApplication,
-    ServiceApplicationType,
     SlaPolicy,
     SlaUnit,
     Status,
     TimelineEvent,
-    Triage,
     VisitChannel,
     WorkOrder,
 )
+from services.repair.models import FAULT_REPAIR, FaultReport, FaultType, OutageEvent, OutageKind, RepairStatus, Triage
+from services.repair.routing import repair_team_for
 
 ORDERS_PER_ACCOUNT = 0.4  # a year's requests per account: about one for every two or three accounts
 CHUNK_SIZE = 5_000
@@ -219,7 +214,7 @@ def load_city() -> City:
     """Read the accounts (by number, so the plan does not depend on ids), the 台区 and the staff."""
     grids = {}
     for grid in ServiceGrid.objects.select_related("department").order_by("code"):
-        team = routing.repair_team_for(grid.department)
+        team = repair_team_for(grid.department)
         grids[grid.pk] = Grid(grid.pk, grid.code, grid.area_type, grid.department_id, grid.manager_id, team.pk)
     rows = (
         ElectricityAccount.objects.exclude(status=AccountStatus.CLOSED)
@@ -303,7 +298,7 @@ def _spring_festival_days(years: Sequence[int]) -> set[date]:
 def day_weights(kind: str, today: date, calendar: Calendar) -> tuple[list[date], list[float]]:
     """The year's days ending today and how many requests of `kind` each draws, relative to an ordinary day."""
     days = [today - DAY * back for back in range(DAYS - 1, -1, -1)]
-    if kind == OrderKind.SERVICE_APPLICATION:
+    if kind == SERVICE_APPLICATION:
         weights = [1.0 if calendar.working.is_working_day(day) else 0.3 for day in days]
     else:
         festival = _spring_festival_days(sorted({day.year for day in days}))
@@ -315,7 +310,7 @@ def opening_times(rng: random.Random, kind: str, n: int, now: datetime, calendar
     """`n` opening instants over the year ending `now`, by the kind's days and hours."""
     zone = timezone.get_default_timezone()
     days, cumulative = day_weights(kind, timezone.localdate(now), calendar)
-    hours = list(accumulate(FAULT_HOURS if kind == OrderKind.FAULT_REPAIR else APPLICATION_HOURS))
+    hours = list(accumulate(FAULT_HOURS if kind == FAULT_REPAIR else APPLICATION_HOURS))
     times = []
     for day in rng.choices(days, cum_weights=cumulative, k=n):
         (hour,) = rng.choices(range(24), cum_weights=hours)
@@ -331,7 +326,7 @@ class Planner:
     """Plans orders from one random stream: the same seed, city and day give the same orders."""
 
     def __init__(self, seed: int, city: City, now: datetime) -> None:
-        self.rng = random.Random(f"services.demo:{seed}")
+        self.rng = random.Random(f"services.demo:{seed}")  # the module's old name: the same seed, the same city
         self.city, self.now = city, now
         self.policies, self.calendar = Policies(), Calendar()
         self.by_grid: dict[int, list[Place]] = {}
@@ -358,7 +353,7 @@ class Planner:
 
     def new_order(self, kind: str, sub_type: str, channel: str, place: Place, at: datetime, text: str) -> PlannedOrder:
         reported_by, created_by = self.entered_by(channel, place)
-        if kind == OrderKind.FAULT_REPAIR:
+        if kind == FAULT_REPAIR:
             priority = Priority.URGENT if sub_type == FaultType.DANGER else Priority.HIGH
         else:
             urgent = sub_type in (ServiceApplicationType.RECONNECTION, ServiceApplicationType.APPLIANCE_DAMAGE)
@@ -414,7 +409,7 @@ class Planner:
         fault_type = show.pop("fault_type", None) or self.pick(FAULT_TYPES if drawn else HOUSEHOLD_FAULTS)
         channel = show.pop("channel", None) or self.pick(FAULT_CHANNELS)
         text = self.rng.choice(FAULT_DESCRIPTIONS[fault_type])
-        order = self.new_order(OrderKind.FAULT_REPAIR, fault_type, channel, place, at, text)
+        order = self.new_order(FAULT_REPAIR, fault_type, channel, place, at, text)
         order.fault = {"fault_type": fault_type, "triage": Triage.GRID}
         if place.account_id is None:
             order.contact_name = self.rng.choice("陈王李张林徐周") + "先生"
@@ -447,7 +442,11 @@ class Planner:
         if crew_id is None:
             return
         cause = self.cause(restored)
-        for when, to in ((accepted, Status.ACCEPTED), (departed, Status.DEPARTED), (arrived, Status.ARRIVED)):
+        for when, to in (
+            (accepted, RepairStatus.ACCEPTED),
+            (departed, RepairStatus.DEPARTED),
+            (arrived, RepairStatus.ARRIVED),
+        ):
             self.move(order, when, to, crew_id)
         self.start_clock(order, "restoration", arrived, restored)
         note = f"已恢复供电。故障原因：{cause}"
@@ -479,12 +478,12 @@ class Planner:
         fault_type = self.pick({FaultType.NO_POWER_HOME: 3, FaultType.NO_POWER_AREA: 1})
         channel = self.pick(FAULT_CHANNELS)
         order = self.new_order(
-            OrderKind.FAULT_REPAIR, fault_type, channel, place, at, self.rng.choice(FAULT_DESCRIPTIONS[fault_type])
+            FAULT_REPAIR, fault_type, channel, place, at, self.rng.choice(FAULT_DESCRIPTIONS[fault_type])
         )
         order.fault = {"fault_type": fault_type, "triage": Triage.OUTAGE}
         order.outage_lead, order.department_id = lead, lead.department_id
         note = "属于本台区已知停电事件，由抢修人员统一处理"
-        self.move(order, at, Status.JOINED_OUTAGE, order.created_by_id, note)
+        self.move(order, at, RepairStatus.JOINED_OUTAGE, order.created_by_id, note)
         arrived, restored = lead.fault.get("arrived_at"), lead.fault.get("restored_at")
         far = self.now + NEVER
         self.start_clock(order, "arrival", at, arrived or far)
@@ -507,7 +506,7 @@ class Planner:
         sub_type = show.pop("sub_type", None) or self.pick(APPLICATION_TYPES)
         channel = show.pop("channel", None) or self.pick(APPLICATION_CHANNELS)
         text = self.rng.choice(APPLICATION_DESCRIPTIONS[sub_type])
-        order = self.new_order(OrderKind.SERVICE_APPLICATION, sub_type, channel, place, at, text)
+        order = self.new_order(SERVICE_APPLICATION, sub_type, channel, place, at, text)
         order.application = {"application_type": sub_type}
         handler = show.pop("handler", "default")
         if handler == "default":
@@ -801,17 +800,14 @@ def year_of_orders(planner: Planner, n: int) -> Iterator[PlannedOrder]:
     neighbours' reports that join its outage (they take the place of later fault reports)."""
     rng, now = planner.rng, planner.now
     faults = round(n * FAULT_SHARE)
-    slots = [
-        (at, OrderKind.FAULT_REPAIR) for at in opening_times(rng, OrderKind.FAULT_REPAIR, faults, now, planner.calendar)
-    ]
+    slots = [(at, FAULT_REPAIR) for at in opening_times(rng, FAULT_REPAIR, faults, now, planner.calendar)]
     slots += [
-        (at, OrderKind.SERVICE_APPLICATION)
-        for at in opening_times(rng, OrderKind.SERVICE_APPLICATION, n - faults, now, planner.calendar)
+        (at, SERVICE_APPLICATION) for at in opening_times(rng, SERVICE_APPLICATION, n - faults, now, planner.calendar)
     ]
     slots.sort()
     skip, faults_left = 0, faults
     for at, kind in slots:
-        if kind == OrderKind.SERVICE_APPLICATION:
+        if kind == SERVICE_APPLICATION:
             yield planner.application(rng.choice(planner.city.places), at)
             continue
         faults_left -= 1
@@ -844,7 +840,7 @@ class Showcase:
 
 
 URBAN, URBAN_2, REMOTE, RURAL = "TZ-JJ-01-01", "TZ-JJ-01-02", "TZ-JJ-03-01", "TZ-XJ-02-01"
-F, A = OrderKind.FAULT_REPAIR, OrderKind.SERVICE_APPLICATION
+F, A = FAULT_REPAIR, SERVICE_APPLICATION
 T = ServiceApplicationType
 SHOWCASE = (
     # The `repair` login's queue on urban 台区 (45 minutes to arrive), from just reported to restored; open
@@ -904,7 +900,7 @@ def showcase_orders(planner: Planner) -> Iterator[PlannedOrder]:
             if who is None:
                 continue
         at = planner.now - case.ago
-        if case.kind == OrderKind.FAULT_REPAIR:
+        if case.kind == FAULT_REPAIR:
             show.pop("passer_by", None)
             order = planner.fault(place, at, {**show, "crew": who})
             yield order
@@ -926,7 +922,7 @@ def showcase_place(planner: Planner, case: Showcase) -> Place | None:
     places = planner.by_grid.get(grid.pk, [])
     if places and not case.show.get("passer_by"):
         return planner.rng.choice(places)
-    if case.kind == OrderKind.FAULT_REPAIR:  # a caller with no account: the 台区 and a location
+    if case.kind == FAULT_REPAIR:  # a caller with no account: the 台区 and a location
         name = next(spec.address for spec in GRIDS if spec.code == grid.code)
         return Place(grid, address=f"{name}附近路口", phone=f"1395760{planner.rng.randrange(10**4):04d}")
     station = [p for p in city.places if p.grid.department_id == grid.department_id] or city.places
@@ -938,7 +934,7 @@ def default_orders(accounts: int) -> int:
 
 
 def has_demo_orders() -> bool:
-    return WorkOrder.objects.filter(kind__in=[OrderKind.FAULT_REPAIR, OrderKind.SERVICE_APPLICATION]).exists()
+    return WorkOrder.objects.filter(kind__in=[FAULT_REPAIR, SERVICE_APPLICATION]).exists()
 
 
 def seed_orders(

@@ -18,7 +18,8 @@ a late crew. A report that joins an outage keeps its `arrival` clock running unt
 for another dispatch with `restoration` still running; a disputed restoration is a new dispatch with a new
 `arrival` clock.
 
-Every status change goes through services.actions.change_status, the one place transitions are checked.
+Every status change goes through services.actions.change_status, the one place transitions are checked
+(this kind's table is in services.repair.kind).
 """
 
 from __future__ import annotations
@@ -33,18 +34,15 @@ from django.utils.translation import gettext as _
 from accounts.models import AccountStatus, ElectricityAccount, ServiceGrid, User
 from services import actions, notifications, routing, sla
 from services.actions import NewOrder, close_order, tell_customer
-from services.models import (
-    Clock,
-    ClockState,
+from services.models import Clock, ClockState, Priority, Status, WorkOrder
+from services.repair.models import (
+    FAULT_REPAIR,
     FaultReport,
     FaultType,
-    OrderKind,
     OutageEvent,
     OutageKind,
-    Priority,
-    Status,
+    RepairStatus,
     Triage,
-    WorkOrder,
 )
 
 __all__ = [
@@ -88,7 +86,7 @@ def report_fault(
     """
     _check_reporter(by, account=account, grid=grid, contact_phone=contact_phone, location=location)
     new = NewOrder(
-        kind=OrderKind.FAULT_REPAIR,
+        kind=FAULT_REPAIR,
         channel=channel,
         description=description,
         sub_type=fault_type,
@@ -183,7 +181,7 @@ def _join_outage(order: WorkOrder, fault: FaultReport, outage: OutageEvent, *, b
         "time": f"{timezone.localtime(outage.started_at):%Y-%m-%d %H:%M}",
         "number": lead.number if lead else "-",
     }
-    order = actions.change_status(order, Status.JOINED_OUTAGE, by=by, note=note)
+    order = actions.change_status(order, RepairStatus.JOINED_OUTAGE, by=by, note=note)
     order.department_id = lead.department_id if lead else order.grid.department_id
     order.save(update_fields=["department"])
     if lead is None or lead.fault.arrived_at is not None:
@@ -212,13 +210,13 @@ def dispatch(order: WorkOrder, *, by: User | None, exclude: User | None = None) 
 
 def accept_dispatch(order: WorkOrder, *, by: User) -> WorkOrder:
     """Record that the crew has taken the dispatch."""
-    return actions.change_status(order, Status.ACCEPTED, by=by)
+    return actions.change_status(order, RepairStatus.ACCEPTED, by=by)
 
 
 def depart(order: WorkOrder, *, by: User) -> WorkOrder:
     """Record that the crew has set off, and tell the customer it is on the way."""
     with transaction.atomic():
-        order = actions.change_status(order, Status.DEPARTED, by=by, from_statuses=[Status.ACCEPTED])
+        order = actions.change_status(order, RepairStatus.DEPARTED, by=by, from_statuses=[RepairStatus.ACCEPTED])
         now = timezone.now()
         FaultReport.objects.filter(pk=order.pk).update(departed_at=now)
         tell_customer(order, template="crew_departed", dedupe=f"crew_departed:{order.pk}:{now.timestamp()}")
@@ -228,7 +226,7 @@ def depart(order: WorkOrder, *, by: User) -> WorkOrder:
 def arrive(order: WorkOrder, *, by: User) -> WorkOrder:
     """Record the crew on site: stop `arrival` and start `restoration`, here and on the reports joined to it."""
     with transaction.atomic():
-        order = actions.change_status(order, Status.ARRIVED, by=by, from_statuses=[Status.DEPARTED])
+        order = actions.change_status(order, RepairStatus.ARRIVED, by=by, from_statuses=[RepairStatus.DEPARTED])
         now = timezone.now()
         FaultReport.objects.filter(pk=order.pk).update(arrived_at=now)
         for each in [order, *joined_orders(order)]:
@@ -250,7 +248,9 @@ def _has_live_clock(order: WorkOrder, name: str) -> bool:
 
 def joined_orders(order: WorkOrder) -> list[WorkOrder]:
     """The reports still waiting on the outage that `order` leads (none if it leads none)."""
-    orders = WorkOrder.objects.filter(fault__outage__lead_order=order, status=Status.JOINED_OUTAGE).exclude(pk=order.pk)
+    orders = WorkOrder.objects.filter(fault__outage__lead_order=order, status=RepairStatus.JOINED_OUTAGE).exclude(
+        pk=order.pk
+    )
     return list(orders.select_related("reported_by", "account__linked_user").order_by("pk"))
 
 
@@ -263,7 +263,7 @@ def restore(order: WorkOrder, *, by: User, cause: str) -> WorkOrder:
         raise ValidationError(_("Give the cause of the fault."))
     with transaction.atomic():
         note = _("Power restored. Cause: %(cause)s") % {"cause": cause}
-        order = actions.change_status(order, Status.RESOLVED, by=by, note=note, from_statuses=[Status.ARRIVED])
+        order = actions.change_status(order, Status.RESOLVED, by=by, note=note, from_statuses=[RepairStatus.ARRIVED])
         now = timezone.now()
         order.result = note
         order.save(update_fields=["result"])
@@ -296,7 +296,7 @@ def report_unable(order: WorkOrder, *, by: User, reason: str) -> WorkOrder:
     with transaction.atomic():
         crew = actions.lock(order).assigned_to
         order = actions.change_status(
-            order, Status.ASSIGNED, by=by, note=reason, public=False, from_statuses=[Status.ARRIVED]
+            order, Status.ASSIGNED, by=by, note=reason, public=False, from_statuses=[RepairStatus.ARRIVED]
         )
         FaultReport.objects.filter(pk=order.pk).update(unable_reason=reason[:500])
         order = dispatch(order, by=by, exclude=crew)

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from accounts.models import AccountStatus, ElectricityAccount, User
 from services import actions, routing, sla
 from services.actions import NewOrder, tell_customer
-from services.models import OrderKind, Priority, ServiceApplication, ServiceApplicationType, Status, WorkOrder
+from services.applications.models import SERVICE_APPLICATION, ServiceApplication, ServiceApplicationType
+from services.models import Priority, Status, WorkOrder
 
 
 def file_service_application(
@@ -40,7 +41,7 @@ def file_service_application(
         raise ValidationError(_("Account %(number)s is closed.") % {"number": account.number})
     urgent = application_type in (ServiceApplicationType.RECONNECTION, ServiceApplicationType.APPLIANCE_DAMAGE)
     new = NewOrder(
-        kind=OrderKind.SERVICE_APPLICATION,
+        kind=SERVICE_APPLICATION,
         channel=channel,
         description=description,
         sub_type=application_type,

@@ -7,19 +7,11 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from services import actions, applications, repair
-from services.models import (
-    Channel,
-    Clock,
-    ClockState,
-    Notification,
-    Priority,
-    ServiceApplication,
-    ServiceApplicationType,
-    Status,
-    TimelineEvent,
-    WorkOrder,
-)
+from services import actions
+from services.applications import actions as applications
+from services.applications.models import ServiceApplication, ServiceApplicationType
+from services.models import Channel, Clock, ClockState, Notification, Priority, Status, TimelineEvent, WorkOrder
+from services.repair import actions as repair
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

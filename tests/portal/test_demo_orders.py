@@ -11,22 +11,24 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from services import demo, escalation, queues
+from portal import demo_orders as demo
+from services import escalation, kinds, queues
+from services.applications.models import SERVICE_APPLICATION, ServiceApplication
 from services.models import (
     QUALITY_CHARACTERISTICS,
     Clock,
     ClockState,
     EventKind,
-    FaultReport,
-    OrderKind,
-    OutageEvent,
     ReturnVisit,
-    ServiceApplication,
     Status,
     TimelineEvent,
     WorkOrder,
 )
-from services.models.orders import OPEN_STATUSES
+from services.models.orders import CLOSED
+from services.repair.models import FAULT_REPAIR, FaultReport, OutageEvent, RepairStatus
+
+# Every status an order can be open in, of every registered kind.
+OPEN = {value for value, _label in kinds.status_choices()} - set(CLOSED)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,9 +59,9 @@ def test_a_small_seed_makes_both_kinds_with_their_particulars_clocks_timelines_a
     orders = WorkOrder.objects.all()
     kinds = dict(orders.values_list("kind").annotate(Count("id")))
     assert sum(kinds.values()) == 120
-    assert kinds[OrderKind.FAULT_REPAIR] > kinds[OrderKind.SERVICE_APPLICATION] > 20
-    assert FaultReport.objects.count() == kinds[OrderKind.FAULT_REPAIR]
-    assert ServiceApplication.objects.count() == kinds[OrderKind.SERVICE_APPLICATION]
+    assert kinds[FAULT_REPAIR] > kinds[SERVICE_APPLICATION] > 20
+    assert FaultReport.objects.count() == kinds[FAULT_REPAIR]
+    assert ServiceApplication.objects.count() == kinds[SERVICE_APPLICATION]
     assert not orders.filter(number=None).exists()
     for order in orders:
         assert order.number == f"{timezone.localdate(order.opened_at):%Y%m%d}{order.pk:08d}"
@@ -90,13 +92,13 @@ def test_clocks_are_mostly_met_some_after_a_warning_and_some_breached():
 
 def test_open_orders_stand_in_every_state_with_running_or_paused_clocks():
     seed_demo()
-    open_orders = WorkOrder.objects.filter(status__in=OPEN_STATUSES)
-    assert set(open_orders.values_list("status", flat=True)) == set(OPEN_STATUSES)
+    open_orders = WorkOrder.objects.open()
+    assert set(open_orders.values_list("status", flat=True)) == OPEN
     assert not Clock.objects.filter(order__status=Status.CLOSED, state__in=[ClockState.RUNNING, ClockState.PAUSED])
     waiting = open_orders.get(status=Status.WAITING_CUSTOMER)
     assert waiting.clocks.get().state == ClockState.PAUSED
     assert waiting.application.evidence_requested_at is not None
-    joined = open_orders.filter(status=Status.JOINED_OUTAGE).select_related("fault__outage")
+    joined = open_orders.filter(status=RepairStatus.JOINED_OUTAGE).select_related("fault__outage")
     assert joined.count() == 2
     outage = joined[0].fault.outage
     assert outage.restored_at is None and outage.lead_order.is_open and joined[1].fault.outage == outage
@@ -110,7 +112,7 @@ def test_the_sweep_announces_the_warnings_and_breaches_of_the_open_demo_orders_b
     seed_demo()
     assert escalation.sweep() > 3
     assert TimelineEvent.objects.filter(kind=EventKind.SLA_WARNING).exists()
-    assert TimelineEvent.objects.filter(kind=EventKind.SLA_BREACH, order__status__in=OPEN_STATUSES).exists()
+    assert TimelineEvent.objects.filter(kind=EventKind.SLA_BREACH, order__status__in=OPEN).exists()
 
 
 def test_the_demo_logins_find_open_orders_in_their_queues(django_user_model):
@@ -119,12 +121,12 @@ def test_the_demo_logins_find_open_orders_in_their_queues(django_user_model):
         user.username: user for user in django_user_model.objects.filter(username__in=["repair", "grid", "counter"])
     }
     repairs = list(queues.my_queue(users["repair"], timezone.now()))
-    assert len(repairs) >= 6 and {order.kind for order in repairs} == {OrderKind.FAULT_REPAIR}
+    assert len(repairs) >= 6 and {order.kind for order in repairs} == {FAULT_REPAIR}
     deadlines = [order.next_due_at for order in repairs if not order.is_breached and order.next_due_at]
     assert deadlines == sorted(deadlines)  # most urgent first
     for login in ("grid", "counter"):
         kinds = {order.kind for order in queues.my_queue(users[login], timezone.now())}
-        assert kinds == {OrderKind.SERVICE_APPLICATION}, login
+        assert kinds == {SERVICE_APPLICATION}, login
     assert queues.team_queue(users["repair"], timezone.now()).filter(status=Status.NEW).exists()
 
 
@@ -170,7 +172,7 @@ def test_orders_zero_seeds_none_and_the_default_is_two_for_every_five_accounts()
 
 def test_faults_come_most_in_summer_and_around_the_spring_festival():
     rng = random.Random(1)
-    times = demo.opening_times(rng, OrderKind.FAULT_REPAIR, 20_000, timezone.now(), demo.Calendar())
+    times = demo.opening_times(rng, FAULT_REPAIR, 20_000, timezone.now(), demo.Calendar())
     per_day = {}
     for at in times:
         day = timezone.localdate(at)

@@ -8,23 +8,20 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from accounts.models import AccountStatus, AreaType, DepartmentKind, ElectricityAccount, Role
-from services import actions, repair
+from services import actions
 from services.models import (
     Channel,
     Clock,
     ClockState,
     EventKind,
-    FaultReport,
-    FaultType,
     Notification,
-    OutageEvent,
-    OutageKind,
     Priority,
     Status,
     TimelineEvent,
-    Triage,
     WorkOrder,
 )
+from services.repair import actions as repair
+from services.repair.models import FaultReport, FaultType, OutageEvent, OutageKind, RepairStatus, Triage
 from tests.factories import DepartmentFactory, ElectricityAccountFactory, StaffFactory, UserFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -278,7 +275,7 @@ def test_a_report_waiting_on_an_outage_follows_the_outage_and_takes_no_crew_step
         step(joined, li)
 
     joined.refresh_from_db()
-    assert (joined.status, joined.assigned_to) == (Status.JOINED_OUTAGE, None)
+    assert (joined.status, joined.assigned_to) == (RepairStatus.JOINED_OUTAGE, None)
 
 
 def test_a_customer_cannot_dispute_while_the_crew_is_still_on_site(alice, li, clock):
@@ -288,7 +285,7 @@ def test_a_customer_cannot_dispute_while_the_crew_is_still_on_site(alice, li, cl
         repair.dispute_restoration(order, by=alice, note="Hurry up")
 
     order.refresh_from_db()
-    assert order.status == Status.ARRIVED
+    assert order.status == RepairStatus.ARRIVED
 
 
 # --- Triage --------------------------------------------------------------------------------------------------
@@ -359,7 +356,7 @@ def test_an_area_outage_is_repaired_once_and_everyone_who_reported_it_hears_of_r
     clock.shift(timedelta(minutes=10))
     joined = report(bob)
     joined.refresh_from_db()
-    assert (joined.status, joined.assigned_to, joined.fault.outage) == (Status.JOINED_OUTAGE, None, outage)
+    assert (joined.status, joined.assigned_to, joined.fault.outage) == (RepairStatus.JOINED_OUTAGE, None, outage)
     assert joined.fault.triage == Triage.OUTAGE
     assert templates_to(bob) == ["outage_joined"]
     assert templates_to(wang) == []  # one crew for the outage
@@ -387,10 +384,10 @@ def test_a_report_joining_an_outage_whose_crew_is_on_site_stops_its_arrival_at_o
     clock.shift(timedelta(minutes=10))
     joined = report(bob)
 
-    assert joined.status == Status.JOINED_OUTAGE
+    assert joined.status == RepairStatus.JOINED_OUTAGE
     assert clock_of(joined, "arrival").stopped_at == REPORTED_AT + timedelta(minutes=40)
     assert clock_of(joined, "restoration").state == ClockState.RUNNING
-    assert lead.status == Status.ARRIVED
+    assert lead.status == RepairStatus.ARRIVED
 
 
 def test_a_report_during_a_planned_outage_joins_it_and_needs_no_crew(alice, grid, li, clock):
@@ -398,7 +395,7 @@ def test_a_report_during_a_planned_outage_joins_it_and_needs_no_crew(alice, grid
 
     order = report(alice)
 
-    assert (order.status, order.assigned_to) == (Status.JOINED_OUTAGE, None)
+    assert (order.status, order.assigned_to) == (RepairStatus.JOINED_OUTAGE, None)
     assert FaultReport.objects.get(pk=order.pk).outage == outage
     assert clock_of(order, "arrival").state == ClockState.MET
 

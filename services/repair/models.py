@@ -1,4 +1,8 @@
-"""Fault repair (故障报修): a report's particulars, and outage events that many reports join."""
+"""Fault repair (故障报修): its statuses, a report's particulars, and outage events that many reports join.
+
+The models keep the `services` app label (and its tables and migrations): they moved here from
+services/models/ with the rest of the kind, which needs no migration.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,17 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ServiceGrid, User
 from services.models.orders import WorkOrder
+
+FAULT_REPAIR = "fault_repair"  # the kind's code on WorkOrder.kind
+
+
+class RepairStatus(models.TextChoices):
+    """A repair's own statuses between the backbone's assigned and resolved."""
+
+    ACCEPTED = "accepted", _("Accepted")  # the repair crew has taken the dispatch
+    DEPARTED = "departed", _("Crew on the way")  # repair crew left for the site
+    ARRIVED = "arrived", _("Crew on site")  # repair crew reached the site
+    JOINED_OUTAGE = "joined_outage", _("Part of a known outage")  # waits on the outage's own repair
 
 
 class FaultType(models.TextChoices):
@@ -45,6 +60,7 @@ class OutageEvent(models.Model):
     created_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
+        app_label = "services"
         verbose_name = _("outage event")
         verbose_name_plural = _("outage events")
         ordering = ["-started_at"]
@@ -74,8 +90,14 @@ class FaultReport(models.Model):
     customer_confirmed = models.BooleanField(_("confirmed by the customer"), null=True, blank=True)
 
     class Meta:
+        app_label = "services"
         verbose_name = _("fault report")
         verbose_name_plural = _("fault reports")
 
     def __str__(self) -> str:
         return str(self.order)
+
+    @property
+    def sub_type_label(self) -> str:
+        """The order's sub-type as the order pages show it beside the kind."""
+        return self.get_fault_type_display()

@@ -1,4 +1,7 @@
-"""Service applications (服务申请), the 95598 sub-types with their own time limits."""
+"""Service applications (服务申请), the 95598 sub-types with their own time limits.
+
+The model keeps the `services` app label (and its table and migrations): it moved here from services/models/.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from services.models.orders import WorkOrder
+
+SERVICE_APPLICATION = "service_application"  # the kind's code on WorkOrder.kind
 
 
 class ServiceApplicationType(models.TextChoices):
@@ -29,8 +34,14 @@ class ServiceApplication(models.Model):
     evidence_received_at = models.DateTimeField(_("evidence received at"), null=True, blank=True)
 
     class Meta:
+        app_label = "services"
         verbose_name = _("service application")
         verbose_name_plural = _("service applications")
 
     def __str__(self) -> str:
         return str(self.order)
+
+    @property
+    def sub_type_label(self) -> str:
+        """The order's sub-type as the order pages show it beside the kind."""
+        return self.get_application_type_display()

@@ -1,0 +1,36 @@
+"""Service applications as the backbone knows them: the general workflow, the resolution clock, the case steps."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from services.applications.forms import CASE_STEPS
+from services.applications.models import SERVICE_APPLICATION
+from services.kinds import Entry, Kind
+from services.models.orders import GENERAL_TRANSITIONS
+from services.notifications import MessageTemplate
+
+MESSAGES: dict[str, MessageTemplate] = {
+    "evidence_requested": MessageTemplate(
+        _("We need more information for %(number)s"),
+        _("To continue with your request %(number)s we need more information from you: %(note)s %(link)s"),
+    ),
+}
+
+KIND = Kind(
+    code=SERVICE_APPLICATION,
+    label=_("Service application"),
+    transitions=GENERAL_TRANSITIONS,
+    actions=CASE_STEPS,
+    particulars="application",
+    particulars_template="applications/_particulars.html",
+    entries=(
+        Entry(_("Service application"), "services:file-application"),
+        Entry(_("Enter a service application"), "services:enter-application", for_staff=True),
+    ),
+    messages=MESSAGES,
+    urls="services.applications.urls",
+    api_urls="services.applications.api_urls",
+    location_label=_("Address"),
+    related=("application",),
+)

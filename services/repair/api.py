@@ -1,0 +1,48 @@
+"""Fault repair's own endpoint: report a fault (POST /api/v1/work-orders/fault-reports/).
+
+Reading, acting on and stepping through a fault's order are the backbone's endpoints (services.api).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import ServiceGrid
+from services.api import MayOpenRequests, NewRequestInput, WorkOrderDetailApi, submit_request
+from services.repair import actions
+from services.repair.models import FaultType
+
+
+class FaultReportCreateApi(APIView):
+    permission_classes = [MayOpenRequests]
+
+    @extend_schema_serializer(component_name="FaultReportInput")
+    class InputSerializer(NewRequestInput):
+        fault_type = serializers.ChoiceField(choices=FaultType.choices)
+        grid = serializers.SlugRelatedField(
+            slug_field="code", queryset=ServiceGrid.objects.all(), required=False, help_text=_("Staff only.")
+        )
+        location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        contact_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+        def validate(self, data: dict) -> dict:
+            data = super().validate(data)
+            if not self.context["user"].is_employee and not data.get("account"):
+                raise serializers.ValidationError({"account": [_("Choose one of the accounts linked to you.")]})
+            return data
+
+    @extend_schema(
+        operation_id="work_orders_report_fault",
+        tags=["work orders"],
+        summary=_("Report a fault"),
+        request=InputSerializer,
+        responses={201: WorkOrderDetailApi.OutputSerializer, 400: OpenApiResponse(description=_("Bad input."))},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data, context={"user": request.user})
+        return submit_request(request, serializer, actions.report_fault)

@@ -1,0 +1,47 @@
+"""Customers' steps on their own orders: the backbone's chase, and each kind's own (services.kinds).
+
+The order page offers the steps that apply now, and the page and the API both take them through
+`step_named`, the one table: a step of another kind is refused with 409, an unknown one is 404.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from services import actions, kinds
+from services.kinds import CustomerStep
+from services.models import WorkOrder
+
+CHASE = CustomerStep(
+    name="chase",
+    label=_("Chase"),
+    perform=lambda order, *, by, note: actions.chase(order, by=by, note=note),
+    offered=lambda order: order.is_open,
+    note_label=_("Anything to add"),
+    done=_("We have chased it."),
+    style="warning",
+    heading=_("Chase this request"),
+    intro=_("We will raise its priority and tell the person handling it and their supervisor."),
+)
+BACKBONE_STEPS: tuple[CustomerStep, ...] = (CHASE,)
+
+
+def steps_for(order: WorkOrder) -> dict[str, CustomerStep]:
+    kind = kinds.of(order)
+    own = kind.customer_steps if kind else ()
+    return {step.name: step for step in (*own, *BACKBONE_STEPS)}
+
+
+def offered_steps(order: WorkOrder) -> list[CustomerStep]:
+    return [step for step in steps_for(order).values() if step.offered(order)]
+
+
+def is_known(name: str) -> bool:
+    """Whether any kind has a step of this name (so a step of another kind is a 409, not a 404)."""
+    every = [*BACKBONE_STEPS, *(step for kind in kinds.all_kinds() for step in kind.customer_steps)]
+    return any(step.name == name for step in every)
+
+
+def step_names() -> list[str]:
+    every = [*BACKBONE_STEPS, *(step for kind in kinds.all_kinds() for step in kind.customer_steps)]
+    return list(dict.fromkeys(step.name for step in every))
