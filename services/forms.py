@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PortalFormMixin
 from accounts.models import Department, ElectricityAccount, Role, User, phone_validator
-from services import actions, kinds, visits
+from services import actions, kinds, permissions, visits
 from services.kinds import CustomerStep
 from services.models import (
     QUALITY_CHARACTERISTICS,
@@ -190,8 +190,11 @@ class ActionForm(PortalFormMixin, forms.Form):
 
     @classmethod
     def may_act_on(cls, order: WorkOrder, user: User) -> bool:
-        """The role may take it, and on an assignee-only action the user is the order's assignee."""
-        return cls.may_take(user) and (not cls.assignee_only or order.assigned_to_id == user.pk)
+        """The role may take it, the order is in the user's scope (services.permissions), and on an
+        assignee-only action the user is the order's assignee."""
+        if not (cls.may_take(user) and permissions.may_act_on(order, user)):
+            return False
+        return not cls.assignee_only or order.assigned_to_id == user.pk
 
     @classmethod
     def is_offered(cls, order: WorkOrder, user: User) -> bool:
@@ -244,12 +247,19 @@ class CommentForm(ActionForm):
     is_public = forms.BooleanField(label=_("Visible to the customer"), required=False)
 
     @classmethod
+    def may_act_on(cls, order: WorkOrder, user: User) -> bool:
+        """Any employee may leave an internal note on any order (help across units); see perform()."""
+        return cls.may_take(user)
+
+    @classmethod
     def is_offered(cls, order: WorkOrder, user: User) -> bool:
         return cls.may_take(user)
 
     def perform(self, by: User) -> object:
+        # Speaking to the customer is acting on the order: only those whose order it is (services.permissions).
         data = self.cleaned_data
-        return actions.add_comment(self.order, by=by, text=data["text"], public=data["is_public"])
+        public = data["is_public"] and permissions.may_act_on(self.order, by)
+        return actions.add_comment(self.order, by=by, text=data["text"], public=public)
 
 
 class PhoneVisitForm(RatingForm, ActionForm):

@@ -16,7 +16,7 @@ from datetime import datetime
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import is_customer, is_employee, only_for
-from services import actions, attachments, kinds, notifications, queues, steps, visits
+from services import actions, attachments, kinds, notifications, permissions, queues, steps, visits
 from services.forms import (
     ActionNotApplicable,
     AttachmentForm,
@@ -166,6 +166,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def upload(request: HttpRequest, number: str) -> HttpResponse:
     order = _visible_order(request, number)
+    if request.user.is_employee and not permissions.may_act_on(order, request.user):
+        raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         public = form.cleaned_data["is_public"] or request.user.is_customer
