@@ -213,6 +213,8 @@ STORAGES = {
 }
 # Work-order attachments (photos and PDFs, services.attachments): larger uploads are refused.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# A chase (催办) notifies the assignee and their supervisors each time: at most one per order in this period.
+CHASE_INTERVAL = timedelta(minutes=int(os.environ.get("CHASE_INTERVAL_MINUTES", "60")))
 
 # --- E-mail ---------------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,11 +42,26 @@ class ChaseRefused(TransitionRefused):
     def __init__(self, order: WorkOrder) -> None:
         # Not TransitionRefused.__init__: its message describes a move, and a chase is not one.
         self.order, self.to = order, order.status
-        self.message = _("Request %(number)s is %(status)s; only an open request can be chased.") % {
+        self.message = _("Request %(number)s is %(status)s; only a request still being worked can be chased.") % {
             "number": order.number,
             "status": order.get_status_display().lower(),
         }
         Exception.__init__(self, self.message)
+
+
+class ChaseTooSoon(Exception):
+    """A chase within settings.CHASE_INTERVAL of the last one on the order: 429, with when to try again."""
+
+    def __init__(self, order: WorkOrder, again_at: datetime) -> None:
+        self.order, self.again_at = order, again_at
+        self.message = _("You chased request %(number)s a short while ago; you can chase it again after %(time)s.") % {
+            "number": order.number,
+            "time": f"{timezone.localtime(again_at):%H:%M}",
+        }
+        super().__init__(self.message)
+
+    def retry_after(self, now: datetime) -> int:
+        return max(1, int((self.again_at - now).total_seconds()) + 1)
 
 
 @dataclass(frozen=True)
@@ -171,12 +188,33 @@ def add_comment(order: WorkOrder, *, by: User, text: str, public: bool) -> None:
         events.record(order, EventKind.COMMENT, by=by, note=text, public=public)
 
 
+def may_chase(order: WorkOrder) -> bool:
+    """A chase is for work still to do: not on a closed order, nor on a resolved one (the customer confirms or
+    disputes that instead)."""
+    return order.is_open and order.status != Status.RESOLVED
+
+
+def next_chase_at(order: WorkOrder) -> datetime | None:
+    """When the customer may chase again, if their last chase was less than settings.CHASE_INTERVAL ago."""
+    last = order.events.filter(kind=EventKind.CHASE).order_by("-at").values_list("at", flat=True).first()
+    if last is None or last + settings.CHASE_INTERVAL <= timezone.now():
+        return None
+    return last + settings.CHASE_INTERVAL
+
+
 def chase(order: WorkOrder, *, by: User, note: str = "") -> WorkOrder:
-    """Record the customer's chase (催办) on an open order and raise its priority by one step."""
+    """Record the customer's chase (催办) on an order still being worked and raise its priority by one step.
+
+    Each chase notifies staff, so one per order per settings.CHASE_INTERVAL (ChaseTooSoon, 429); the check runs
+    under the order's row lock, so parallel chases cannot both pass it.
+    """
     with transaction.atomic():
         order = lock(order)
-        if not order.is_open:
+        if not may_chase(order):
             raise ChaseRefused(order)
+        again_at = next_chase_at(order)
+        if again_at is not None:
+            raise ChaseTooSoon(order, again_at)
         event = events.record(order, EventKind.CHASE, by=by, note=note, public=True)
         if order.priority > Priority.URGENT:
             old = order.priority

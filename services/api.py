@@ -367,6 +367,7 @@ class CustomerStepApi(APIView):
             403: OpenApiResponse(description=_("Only customers.")),
             404: OpenApiResponse(description=_("No such order of yours, or no such step.")),
             409: REFUSED,
+            429: OpenApiResponse(description=_("Chased a short while ago: try again after Retry-After seconds.")),
         },
     )
     def post(self, request: Request, number: str, step: str) -> Response:
@@ -385,6 +386,8 @@ class CustomerStepApi(APIView):
             taken.perform(order, by=request.user, note=note)
         except REFUSALS as refusal:
             raise refused(refusal) from refusal
+        except actions.ChaseTooSoon as too_soon:
+            raise exceptions.Throttled(too_soon.retry_after(timezone.now()), detail=too_soon.message) from too_soon
         except ValidationError as error:
             raise invalid(error) from error
         return Response(

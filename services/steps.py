@@ -16,7 +16,7 @@ CHASE = CustomerStep(
     name="chase",
     label=_("Chase"),
     perform=lambda order, *, by, note: actions.chase(order, by=by, note=note),
-    offered=lambda order: order.is_open,
+    offered=lambda order: actions.may_chase(order) and actions.next_chase_at(order) is None,
     note_label=_("Anything to add"),
     done=_("We have chased it."),
     style="warning",

@@ -248,6 +248,10 @@ def _attempt(request: HttpRequest, order: WorkOrder, step: object, done: str) ->
         step()
     except REFUSALS as refusal:
         return _order_page(request, order, refusal=refusal.message, status=409)
+    except actions.ChaseTooSoon as too_soon:
+        response = _order_page(request, order, refusal=too_soon.message, status=429)
+        response["Retry-After"] = str(too_soon.retry_after(timezone.now()))
+        return response
     except ValidationError as invalid:
         return _order_page(request, order, refusal=" ".join(invalid.messages), status=400)
     messages.success(request, done)

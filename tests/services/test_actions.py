@@ -1,6 +1,11 @@
 """The backbone's actions: transitions checked in one place, chase, assignment and transfer on the timeline."""
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
+from django.utils import timezone
 
 from accounts.models import DepartmentKind, Role
 from services import actions, kinds
@@ -8,6 +13,8 @@ from services.applications.models import SERVICE_APPLICATION
 from services.models import EventKind, Notification, Priority, Status, TimelineEvent
 from services.repair.models import FAULT_REPAIR
 from tests.factories import DepartmentFactory, StaffFactory, WorkOrderFactory
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 KINDS = [FAULT_REPAIR, SERVICE_APPLICATION]
 TRANSITIONS = {kind: kinds.get(kind).transitions for kind in KINDS}
@@ -88,8 +95,8 @@ def test_chasing_an_urgent_order_records_the_chase_and_keeps_it_urgent(grid, ali
     assert list(order.events.values_list("kind", flat=True)) == [EventKind.CHASE]
 
 
-@pytest.mark.parametrize("status", [Status.CLOSED, Status.CANCELLED])
-def test_a_closed_order_cannot_be_chased(grid, alice, status):
+@pytest.mark.parametrize("status", [Status.CLOSED, Status.CANCELLED, Status.RESOLVED])
+def test_a_closed_or_resolved_order_cannot_be_chased(grid, alice, status):
     order = WorkOrderFactory(grid=grid, status=status, number="2026010100000042")
 
     with pytest.raises(actions.ChaseRefused) as refused:
@@ -100,7 +107,7 @@ def test_a_closed_order_cannot_be_chased(grid, alice, status):
     assert not TimelineEvent.objects.exists()
     assert not Notification.objects.exists()
     assert refused.value.message == (
-        f"Request 2026010100000042 is {status.label.lower()}; only an open request can be chased."
+        f"Request 2026010100000042 is {status.label.lower()}; only a request still being worked can be chased."
     )
 
 
@@ -146,3 +153,20 @@ def test_a_transfer_hands_the_order_to_another_department_and_its_manager_hears_
     )
     told = Notification.objects.filter(template="order_transferred")
     assert set(told.values_list("recipient", flat=True)) == {boss.pk}
+
+
+def test_a_second_chase_within_the_interval_is_refused_until_it_has_passed(grid, alice, settings):
+    settings.CHASE_INTERVAL = timedelta(minutes=60)
+    order = WorkOrderFactory(grid=grid, status=Status.ASSIGNED, priority=Priority.LOW)
+    with time_machine.travel(datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI), tick=False):
+        actions.chase(order, by=alice)
+    with time_machine.travel(datetime(2026, 6, 1, 9, 59, tzinfo=SHANGHAI), tick=False):
+        with pytest.raises(actions.ChaseTooSoon) as too_soon:
+            actions.chase(order, by=alice)
+        assert too_soon.value.retry_after(timezone.now()) == 61
+        assert "after 10:00" in too_soon.value.message
+    with time_machine.travel(datetime(2026, 6, 1, 10, 0, tzinfo=SHANGHAI), tick=False):
+        actions.chase(order, by=alice)
+    order.refresh_from_db()
+    assert order.events.filter(kind=EventKind.CHASE).count() == 2
+    assert order.priority == Priority.HIGH  # one step per chase that went through, none for the refused one

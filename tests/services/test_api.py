@@ -237,3 +237,20 @@ def test_the_detail_costs_the_same_queries_for_a_short_or_long_timeline(client, 
     for n in range(8):
         actions.add_comment(order, by=personas["ray"], text=f"进展 {n}", public=True)
     assert queries() == few
+
+
+def test_a_chase_too_soon_after_the_last_is_429_with_retry_after_on_the_page_and_in_the_api(client, alice):
+    order = report(alice)
+    client.force_login(alice)
+    api = reverse("api:work-order-step", args=[order.number, "chase"])
+    assert client.post(api, {}, content_type="application/json").status_code == 200
+    again = client.post(api, {}, content_type="application/json")
+    assert again.status_code == 429
+    assert int(again["Retry-After"]) > 0
+    page = client.post(reverse("services:step", args=[order.number, "chase"]))
+    assert page.status_code == 429
+    assert int(page["Retry-After"]) > 0
+    assert order.events.filter(kind=EventKind.CHASE).count() == 1
+    # Until then the progress page offers no chase.
+    steps = client.get(reverse("services:order", args=[order.number])).context["step_forms"]
+    assert "chase" not in [form.step.name for form in steps]
