@@ -150,6 +150,7 @@ CELERY_BEAT_SCHEDULE = {
     "record-worker-heartbeat": {"task": "portal.tasks.record_worker_heartbeat", "schedule": 60.0},
     "purge-old-link-attempts": {"task": "accounts.tasks.purge_link_attempts", "schedule": 3600.0},
     "sweep-sla-clocks": {"task": "services.tasks.sweep_sla_clocks", "schedule": 60.0},
+    "purge-idempotency-keys": {"task": "services.tasks.purge_idempotency_keys", "schedule": 3600.0},
     # Outbox rows nobody delivered (the broker was down at submission) and retries that are due.
     "deliver-pending-notifications": {
         "task": "services.tasks.deliver_pending_notifications",

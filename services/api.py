@@ -33,7 +33,7 @@ from rest_framework.views import APIView
 
 from accounts.models import ElectricityAccount, User
 from accounts.permissions import IsCustomer, IsEmployee, is_customer
-from services import actions, kinds, queues, steps, visits
+from services import actions, idempotency, kinds, queues, steps, visits
 from services.forms import STAFF_CHANNELS, ActionNotApplicable, action_for, action_names, actions_for, can_enter_orders
 from services.models import Channel, Clock, Priority, TimelineEvent, WorkOrder
 from services.models.orders import WorkOrderQuerySet
@@ -260,14 +260,55 @@ class MayOpenRequests(BasePermission):
         return is_customer(request.user) or can_enter_orders(request.user)
 
 
-def submit_request(request: Request, serializer: serializers.Serializer, submit: Callable[..., WorkOrder]) -> Response:
-    """Open a request from an API input (a kind's create endpoint): 201 with the order, or 400."""
-    serializer.is_valid(raise_exception=True)
-    try:
-        order = submit(by=request.user, **serializer.validated_data)
-    except ValidationError as error:
-        raise invalid(error) from error
-    return created(order, request.user)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    idempotency.HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=_(
+        "A key of the client's choosing (1–100 printable characters) that makes a retry safe: a second request "
+        "with the same key gets the first answer again and changes nothing."
+    ),
+)
+KEY_REUSED = OpenApiResponse(description=_("The Idempotency-Key was used for a different request."))
+
+
+class NewRequestApi(APIView):
+    """The create endpoint of a kind (its package subclasses it): validate, open the request, answer 201.
+
+    Retried with the same Idempotency-Key, it answers as the first time and opens nothing more.
+    """
+
+    permission_classes = [MayOpenRequests]
+    InputSerializer: type[NewRequestInput]
+    submit: Callable[..., WorkOrder]  # the kind's action, e.g. staticmethod(repair.actions.report_fault)
+
+    @staticmethod
+    def describe(operation_id: str, summary: str, request: type[serializers.Serializer]) -> Callable:
+        """The OpenAPI description every create endpoint shares, for the kind's `post`."""
+        return extend_schema(
+            operation_id=operation_id,
+            tags=["work orders"],
+            summary=summary,
+            parameters=[IDEMPOTENCY_KEY],
+            request=request,
+            responses={
+                201: WorkOrderDetailApi.OutputSerializer,
+                400: OpenApiResponse(description=_("Bad input.")),
+                403: OpenApiResponse(description=_("Only customers and the staff who take requests.")),
+                422: KEY_REUSED,
+            },
+        )
+
+    @idempotency.idempotent
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data, context={"user": request.user})
+        serializer.is_valid(raise_exception=True)
+        try:
+            order = type(self).submit(by=request.user, **serializer.validated_data)
+        except ValidationError as error:
+            raise invalid(error) from error
+        return created(order, request.user)
 
 
 class WorkOrderActionApi(APIView):
@@ -297,6 +338,7 @@ class WorkOrderActionApi(APIView):
         parameters=[
             NUMBER_IN_PATH,
             OpenApiParameter("action", str, OpenApiParameter.PATH, enum=action_names()),
+            IDEMPOTENCY_KEY,
         ],
         request=InputSerializer,
         responses={
@@ -305,8 +347,10 @@ class WorkOrderActionApi(APIView):
             403: OpenApiResponse(description=_("Your role may not take this action.")),
             404: OpenApiResponse(description=_("No such order or action.")),
             409: REFUSED,
+            422: KEY_REUSED,
         },
     )
+    @idempotency.idempotent
     def post(self, request: Request, number: str, action: str) -> Response:
         order = visible_order(request.user, number)
         try:
@@ -359,7 +403,11 @@ class CustomerStepApi(APIView):
         description=_(
             "Steps: chase (催办) on any open request; a fault repair adds confirm and dispute (with a note)."
         ),
-        parameters=[NUMBER_IN_PATH, OpenApiParameter("step", str, OpenApiParameter.PATH, enum=steps.step_names())],
+        parameters=[
+            NUMBER_IN_PATH,
+            OpenApiParameter("step", str, OpenApiParameter.PATH, enum=steps.step_names()),
+            IDEMPOTENCY_KEY,
+        ],
         request=InputSerializer,
         responses={
             200: WorkOrderDetailApi.OutputSerializer,
@@ -367,9 +415,11 @@ class CustomerStepApi(APIView):
             403: OpenApiResponse(description=_("Only customers.")),
             404: OpenApiResponse(description=_("No such order of yours, or no such step.")),
             409: REFUSED,
+            422: KEY_REUSED,
             429: OpenApiResponse(description=_("Chased a short while ago: try again after Retry-After seconds.")),
         },
     )
+    @idempotency.idempotent
     def post(self, request: Request, number: str, step: str) -> Response:
         order = visible_order(request.user, number)
         taken = steps.steps_for(order).get(step)

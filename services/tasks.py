@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from services import delivery, escalation
+from services import delivery, escalation, idempotency
 
 
 @shared_task
@@ -27,3 +27,9 @@ def deliver_notifications(ids: list[int]) -> int:
 def deliver_pending_notifications() -> int:
     """Deliver the rows nobody delivered (the broker was down) and the retries that are due; beat, every minute."""
     return delivery.deliver_pending_notifications()
+
+
+@shared_task
+def purge_idempotency_keys() -> int:
+    """Forget the idempotency keys older than a day; beat, hourly."""
+    return idempotency.purge_expired()

@@ -10,6 +10,8 @@ on the order page with status 409. tests/services/test_page_access.py holds ever
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 
@@ -21,13 +23,14 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import is_customer, is_employee, only_for
-from services import actions, attachments, kinds, notifications, permissions, queues, steps, visits
+from services import actions, attachments, idempotency, kinds, notifications, permissions, queues, steps, visits
 from services.forms import (
     ActionNotApplicable,
     AttachmentForm,
@@ -51,6 +54,9 @@ from services.models import (
 from services.sla import ClockStatus, clock_status
 
 PAGE_SIZE = 25
+# The one-time token of a new-request form (new_request): 32 hex digits, a fresh uuid4 per form shown.
+SUBMISSION = "submission"
+SUBMISSION_FORMAT = re.compile(r"[0-9a-f]{32}")
 # What the workflow raises when a step is not allowed now: shown on the order page with 409, nothing changed.
 REFUSALS = (actions.TransitionRefused, actions.ChaseRefused, visits.VisitRefused)
 
@@ -76,18 +82,39 @@ def new_request(
     """Open a request from a customer's or a staff member's form, whose fields are the action's keywords.
 
     Every kind's entry pages come through here. A customer's form has no channel field: what a customer
-    submits here came in through the web.
+    submits here came in through the web. The form carries a one-time token (SUBMISSION): a double click or a
+    resent form opens the request once and takes the second post to the same order (services.idempotency).
     """
+    token = request.POST.get(SUBMISSION, "")
     if request.method == "POST" and form.is_valid():
         fields = {"channel": Channel.WEB, **form.cleaned_data}
         try:
-            order = submit(by=request.user, **fields)
+            order = _submit_once(request, token, lambda: submit(by=request.user, **fields))
         except ValidationError as refusal:
             form.add_error(None, refusal)
+        except idempotency.AlreadyDone as done:
+            messages.info(request, _("We had received this already; here it is."))
+            return redirect(done.record.location)
         else:
             messages.success(request, received % {"number": order.number})
             return redirect("services:order", number=order.number)
-    return render(request, template, {"form": form, **context})
+    valid_token = token if SUBMISSION_FORMAT.fullmatch(token) else uuid.uuid4().hex
+    return render(request, template, {"form": form, SUBMISSION: valid_token, **context})
+
+
+def _submit_once(request: HttpRequest, token: str, submit: Callable[[], WorkOrder]) -> WorkOrder:
+    """Open the request once per form token (a post without a valid token is simply opened)."""
+    if not SUBMISSION_FORMAT.fullmatch(token):
+        return submit()
+    key, print_ = f"form:{token}", idempotency.fingerprint(request.path)
+    try:
+        with idempotency.once(owner=f"user:{request.user.pk}", key=key, fingerprint=print_) as record:
+            order = submit()
+            record.status_code, record.location = 302, reverse("services:order", args=[order.number])
+            record.save(update_fields=["status_code", "location"])
+    except idempotency.KeyReused as reused:
+        raise ValidationError(_("This form was sent from another page; reload the page and send it again.")) from reused
+    return order
 
 
 def contact_initial(user: User) -> dict[str, str]:

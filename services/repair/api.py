@@ -6,20 +6,19 @@ Reading, acting on and stepping through a fault's order are the backbone's endpo
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.models import ServiceGrid
-from services.api import MayOpenRequests, NewRequestInput, WorkOrderDetailApi, submit_request
+from services.api import NewRequestApi, NewRequestInput
 from services.repair import actions
 from services.repair.models import FaultType
 
 
-class FaultReportCreateApi(APIView):
-    permission_classes = [MayOpenRequests]
+class FaultReportCreateApi(NewRequestApi):
+    submit = staticmethod(actions.report_fault)
 
     @extend_schema_serializer(component_name="FaultReportInput")
     class InputSerializer(NewRequestInput):
@@ -36,13 +35,6 @@ class FaultReportCreateApi(APIView):
                 raise serializers.ValidationError({"account": [_("Choose one of the accounts linked to you.")]})
             return data
 
-    @extend_schema(
-        operation_id="work_orders_report_fault",
-        tags=["work orders"],
-        summary=_("Report a fault"),
-        request=InputSerializer,
-        responses={201: WorkOrderDetailApi.OutputSerializer, 400: OpenApiResponse(description=_("Bad input."))},
-    )
+    @NewRequestApi.describe("work_orders_report_fault", _("Report a fault"), InputSerializer)
     def post(self, request: Request) -> Response:
-        serializer = self.InputSerializer(data=request.data, context={"user": request.user})
-        return submit_request(request, serializer, actions.report_fault)
+        return super().post(request)
