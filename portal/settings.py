@@ -64,6 +64,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it turns an unreachable database or Redis, wherever in the request it shows, into a clean 503
+    # (portal.middleware); every middleware below may need the database (sessions, users, axes).
+    "portal.middleware.ServiceUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -247,6 +250,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # No EXCEPTION_HANDLER of our own: DRF re-raises what is not an APIException, so an unreachable database
+    # reaches portal.middleware like any page's (tests/portal/test_unavailable.py holds it to that).
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Power supply customer service portal API",
@@ -264,7 +269,15 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"quiet_requests": {"()": "portal.middleware.QuietRequestLog"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's default config gives "django" a console handler of its own under DEBUG, and its records also
+        # reach the root's: every 403 was logged twice. Here they go to the root's handler only.
+        "django": {"handlers": [], "level": "INFO"},
+        # A 403 in one line without a traceback; an outage once, by portal.middleware, not a traceback a request.
+        "django.request": {"filters": ["quiet_requests"]},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
