@@ -110,7 +110,7 @@ def test_the_api_answers_a_json_503_with_retry_after(client: Client, alice: User
 
 def test_a_submission_through_the_api_answers_a_json_503(client: Client, alice: User) -> None:
     client.force_login(alice)
-    report = {"account": "3300000001", "fault_type": "no_power", "description": "No power since noon"}
+    report = {"account": "3300000001", "fault_type": "no_power_home", "description": "No power since noon"}
 
     with connection.execute_wrapper(refuse):
         response = client.post(reverse("api:fault-report-create"), report, content_type="application/json")
