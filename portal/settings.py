@@ -66,6 +66,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it turns an unreachable database or Redis, wherever in the request it shows, into a clean 503
+    # (portal.middleware); every middleware below may need the database (sessions, users, axes).
+    "portal.middleware.ServiceUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -103,7 +106,27 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "") or f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# A database that does not answer must fail a request in seconds, not hang a web worker until gunicorn kills
+# it: a refused connection fails at once, but a partition only times out. portal.middleware answers 503.
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))  # seconds
+DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30"))  # seconds; 0: none
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+        # Data sent and left unacknowledged for 10 s, or an idle connection silent through the keepalives,
+        # closes the connection: a query sent into a partition fails instead of waiting for TCP's ~15 minutes.
+        "tcp_user_timeout": 10_000,
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+        # statement_timeout bounds a query the server is slow to answer (a web worker's own limit is 30 s).
+        # JIT off: PostgreSQL's JIT compiling the list pages' queries added 2-3 s to a measured request, and
+        # OLTP queries on indexes never run long enough to gain from it.
+        "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000} -c jit=off",
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, worker, beat) share the file: wait for a lock instead of failing at once.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -111,6 +134,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Broker and cache -----------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds to wait for Redis to connect or to answer, for the cache and the broker: a Redis behind a partition
+# fails a request (503, portal.middleware) or a publish (left to the outbox's periodic pass) in seconds.
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "2"))
 # Publishing from a request must fail fast when Redis is down: the outbox row is already saved and the periodic
 # pass delivers it later (services.notifications.send_to_worker). kombu's default retries the connection for
 # about 6 s per submission; workers keep their own reconnection settings.
@@ -119,12 +145,20 @@ REDIS_BROKER_TRANSPORT_OPTIONS = {
     "interval_start": 0,
     "interval_step": 0.5,
     "interval_max": 0.5,
-    "socket_connect_timeout": 2,
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+    "socket_keepalive": True,
 }
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+        }
+    }
 else:
     # kombu's filesystem transport: a real broker with no server process, good for one machine only.
     BROKER_DIR = VAR_DIR / "broker"
@@ -146,6 +180,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Beat writes a periodic task's last_run_at after each task it sends, not every 3 minutes: /healthz/monitor
+# reads the sweep's to tell a dead beat from dead workers (portal.health).
+CELERY_BEAT_SYNC_EVERY = 1
 CELERY_BEAT_SCHEDULE = {
     "record-worker-heartbeat": {"task": "portal.tasks.record_worker_heartbeat", "schedule": 60.0},
     "purge-old-link-attempts": {"task": "accounts.tasks.purge_link_attempts", "schedule": 3600.0},
@@ -242,7 +279,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Preloading commits every subdomain of the company's domain to HTTPS for years: the domain's owner opts in
 # with SECURE_HSTS_PRELOAD=true, so `check --deploy` does not warn while it is off.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/monitor)?$"]
 SESSION_COOKIE_AGE = 60 * 60 * 8
 
 # --- REST API -------------------------------------------------------------------------------------------
@@ -253,6 +290,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # No EXCEPTION_HANDLER of our own: DRF re-raises what is not an APIException, so an unreachable database
+    # reaches portal.middleware like any page's (tests/portal/test_unavailable.py holds it to that).
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Power supply customer service portal API",
@@ -270,7 +309,15 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"quiet_requests": {"()": "portal.middleware.QuietRequestLog"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's default config gives "django" a console handler of its own under DEBUG, and its records also
+        # reach the root's: every 403 was logged twice. Here they go to the root's handler only.
+        "django": {"handlers": [], "level": "INFO"},
+        # A 403 in one line without a traceback; an outage once, by portal.middleware, not a traceback a request.
+        "django.request": {"filters": ["quiet_requests"]},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

@@ -21,14 +21,19 @@ print(json.dumps({
     "languages": [code for code, name in settings.LANGUAGES],
     "time_zone": settings.TIME_ZONE,
     "debug": settings.DEBUG,
+    "database_options": settings.DATABASES["default"].get("OPTIONS", {}),
+    "cache_options": settings.CACHES["default"].get("OPTIONS", {}),
+    "broker_options": settings.CELERY_BROKER_TRANSPORT_OPTIONS,
 }))
 """
 
 SERVICES = ("DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "TIME_ZONE")
+TIMEOUTS = ("DATABASE_CONNECT_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT", "REDIS_TIMEOUT")
+POSTGRES = "postgres://portal:secret@db.internal:5432/portal"
 
 
 def settings_with(var_dir: Path, **environment: str) -> dict[str, Any]:
-    base = {name: value for name, value in os.environ.items() if name not in SERVICES}
+    base = {name: value for name, value in os.environ.items() if name not in SERVICES + TIMEOUTS}
     result = subprocess.run(
         [sys.executable, "-c", READ_SETTINGS],
         cwd=settings.BASE_DIR,
@@ -65,3 +70,37 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis(tmp_path: Pat
     assert values["broker"] == "redis://cache:6379/2"
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert not (tmp_path / "broker").exists()
+
+
+def test_sqlite_keeps_its_lock_wait_and_gets_no_postgresql_options(tmp_path: Path) -> None:
+    assert settings_with(tmp_path)["database_options"] == {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+
+
+def test_postgresql_and_redis_fail_fast_by_default(tmp_path: Path) -> None:
+    """A partition must fail a request in seconds (a 503), not hang a web worker until gunicorn kills it."""
+    values = settings_with(tmp_path, DATABASE_URL=POSTGRES, REDIS_URL="redis://cache:6379/2")
+
+    options = values["database_options"]
+    assert options["connect_timeout"] == 3
+    assert options["options"] == "-c statement_timeout=30000 -c jit=off"
+    assert options["tcp_user_timeout"] == 10_000
+    assert options["keepalives"] == 1
+    assert values["cache_options"] == {"socket_connect_timeout": 2.0, "socket_timeout": 2.0}
+    assert values["broker_options"]["socket_connect_timeout"] == 2.0
+    assert values["broker_options"]["socket_timeout"] == 2.0
+
+
+def test_the_timeouts_follow_the_environment_and_keep_the_urls_options(tmp_path: Path) -> None:
+    values = settings_with(
+        tmp_path,
+        DATABASE_URL=POSTGRES + "?sslmode=require",
+        REDIS_URL="redis://cache:6379/2",
+        DATABASE_CONNECT_TIMEOUT="5",
+        DATABASE_STATEMENT_TIMEOUT="0",
+        REDIS_TIMEOUT="0.5",
+    )
+
+    assert values["database_options"]["sslmode"] == "require"
+    assert values["database_options"]["connect_timeout"] == 5
+    assert values["database_options"]["options"] == "-c statement_timeout=0 -c jit=off"
+    assert values["cache_options"]["socket_timeout"] == 0.5
