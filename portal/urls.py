@@ -8,6 +8,7 @@ portal_patterns = (
     [
         path("", views.home, name="home"),
         path("healthz", health.healthz, name="healthz"),
+        path("favicon.ico", views.favicon, name="favicon"),
     ],
     "portal",
 )
