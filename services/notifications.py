@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -30,6 +31,7 @@ from kombu.exceptions import KombuError
 from accounts.models import Department, Role, User
 from services import sla
 from services.models import Notification, NotificationChannel, NotificationState, OrderKind, Status, WorkOrder
+from services.templatetags.deadlines import deadline
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +60,14 @@ TEMPLATES: dict[str, MessageTemplate] = {
         _("Your request %(number)s has been received"),
         _("We have received your %(kind_label)s request %(number)s and will keep you informed. %(link)s"),
     ),
+    # Sent when routing gives the order to a crew member, before they accept it: assigned, not yet on the way
+    # ("crew_departed" says that).
     "crew_dispatched": MessageTemplate(
-        _("A repair crew has been dispatched for %(number)s"),
-        _("A repair crew has been dispatched for your fault report %(number)s. %(link)s"),
+        _("A repair crew is assigned to %(number)s"),
+        _(
+            "A repair crew is assigned to your fault report %(number)s. We will tell you when it is on the way. "
+            "%(link)s"
+        ),
     ),
     "crew_departed": MessageTemplate(
         _("The repair crew is on the way (%(number)s)"),
@@ -155,7 +162,8 @@ def _clock_label(name: str) -> str:
 
 
 def _local_time(value: str) -> str:
-    return f"{timezone.localtime(datetime.fromisoformat(value)):%Y-%m-%d %H:%M}"
+    """A due time as the pages show it (services.templatetags.deadlines): a midnight end reads 24:00."""
+    return deadline(datetime.fromisoformat(value))
 
 
 def _placeholders(context: dict[str, Any]) -> _Blank:
@@ -378,6 +386,20 @@ def inbox_of(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(
         recipient=user, channel=NotificationChannel.INBOX, state=NotificationState.SENT
     ).order_by("-sent_at", "-pk")
+
+
+def inbox_text(message: Notification) -> tuple[str, str]:
+    """The message's text without its link, and the link as a path on this site (the inbox shows it as a link).
+
+    The body holds the absolute link (SITE_URL, for e-mail and SMS); in the portal the link must work on the
+    site the reader is on, whatever its address.
+    """
+    link = (message.context or {}).get("link", "")
+    if not link or link not in message.body:
+        return message.body, ""
+    parts = urlsplit(link)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return " ".join(message.body.replace(link, "").split()), path
 
 
 def unread_count(user: User) -> int:
