@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT="${PORT:-8000}"
+# Links in e-mail and SMS point at the portal as this demo serves it (the inbox links relative to the page).
+export SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
 bin=.venv/bin
 
 echo "==> Migrating the database"
