@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: demo test lint fmt migrations-check vendor bench clean
+.PHONY: demo test lint fmt migrations-check browser-deps vendor bench clean
 
 # Re-install only when a pinned requirements file changed since the last install (the stamp is older).
 $(BIN)/python:
@@ -28,6 +28,17 @@ demo: $(VENV)/.installed-runtime
 ## Everything CI runs: on SQLite by default, on PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set.
 test: lint migrations-check
 	$(BIN)/pytest
+
+## The browser suite's chromium and CJK fonts (Debian; as root, or with sudo). Without them tests/browser skips,
+## except on CI, where .ci/run installs them.
+browser-deps:
+	@if [ -x /usr/bin/chromium ] && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+		echo "==> chromium and fonts-noto-cjk are installed"; \
+	else \
+		echo "==> Installing chromium and fonts-noto-cjk"; \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -q; \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q chromium fonts-noto-cjk; \
+	fi
 
 ## ruff, as CI runs it; `make fmt` fixes what it can.
 lint: $(VENV)/.installed-dev

@@ -169,6 +169,11 @@ DEMO_STAFF = (
     Login("complaints", "周丽萍", Role.COMPLAINT_HANDLER, "TZ-KF"),
 )
 DEMO_CUSTOMERS = (DEMO_CUSTOMER_PHONE, DEMO_CUSTOMER_EMAIL)
+# The README's walk: the phone customer reports a fault and the `repair` login works it. Routing gives a fault
+# to the least-loaded available crew member of the 台区's branch (services.routing), so the customer's homes are
+# in `repair`'s branch and the branch's other crew is off duty: every new report there reaches `repair`.
+WALK_CREW = "repair"
+OFF_DUTY = frozenset({"repair02"})
 
 
 def grid_owners() -> dict[str, str]:
@@ -522,6 +527,7 @@ def _seed_user(login: Login, departments: dict[str, Department], password: str) 
         "department": departments[login.department] if login.department else None,
         "is_staff": is_admin,
         "is_superuser": is_admin,
+        "is_available": login.username not in OFF_DUTY,
     }
     # An existing user keeps the password they may have changed.
     user, _ = User.objects.update_or_create(
@@ -652,7 +658,10 @@ def demo_customer_accounts(seed: int) -> dict[str, list[str]]:
     for account in planned:
         by_leader.setdefault(account.customer.leader, []).append(account)
     households = [accounts for accounts in by_leader.values() if accounts[0].customer_class == RES]
-    two_homes = next(accounts for accounts in households if len(accounts) == 2)
+    two_homes = max(
+        (accounts for accounts in households if len(accounts) == 2),
+        key=lambda accounts: _served_by_walk_crew(accounts) and _all_active(accounts),
+    )  # the first of the best: max keeps the first of equals
     one_home = next(
         accounts
         for accounts in households
@@ -662,6 +671,17 @@ def demo_customer_accounts(seed: int) -> dict[str, list[str]]:
         DEMO_CUSTOMER_PHONE: [account.number for account in two_homes],
         DEMO_CUSTOMER_EMAIL: [account.number for account in one_home],
     }
+
+
+def _served_by_walk_crew(accounts: list[PlannedAccount]) -> bool:
+    """Whether the accounts' 台区 are in the branch whose repair team `WALK_CREW` belongs to."""
+    team = next(login.department for login in DEMO_STAFF if login.username == WALK_CREW)
+    branch = team.removesuffix("-QX")
+    return all(account.grid.station.startswith(f"{branch}-") for account in accounts)
+
+
+def _all_active(accounts: list[PlannedAccount]) -> bool:
+    return all(account.status == AccountStatus.ACTIVE for account in accounts)
 
 
 @transaction.atomic

@@ -1,11 +1,44 @@
 """The REST API, version 1 (mounted at /api/v1/ by portal.urls; the schema is at /api/schema/)."""
 
 from django.urls import include, path
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
 
 from accounts import api as accounts_api
 
 app_name = "api"
+
+
+@extend_schema(exclude=True)
+class ApiRoot(APIView):
+    """The API's entry points, and where its schema and documentation are."""
+
+    # DRF's api_root style. Only names and addresses, nothing personal: open to anyone.
+
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request) -> Response:
+        def link(name: str) -> str:
+            return reverse(name, request=request)
+
+        return Response(
+            {
+                "me": link("api:me"),
+                "accounts": link("api:account-list"),
+                "work-orders": link("api:work-order-list"),
+                "schema": link("api-schema"),
+                "docs": link("api-docs"),
+                "redoc": link("api-redoc"),
+            }
+        )
+
+
 urlpatterns = [
+    path("", ApiRoot.as_view(), name="root"),
     path("me/", accounts_api.MeApi.as_view(), name="me"),
     path("accounts/", accounts_api.AccountListApi.as_view(), name="account-list"),
     # Before accounts/<number>/, which would otherwise take "link" for an account number.

@@ -9,6 +9,7 @@ portal_patterns = (
         path("", views.home, name="home"),
         path("healthz", health.healthz, name="healthz"),
         path("healthz/monitor", health.monitor, name="healthz-monitor"),
+        path("favicon.ico", views.favicon, name="favicon"),
     ],
     "portal",
 )

@@ -6,8 +6,9 @@ Each variant runs a fixed number of queries whatever the number of accounts, rea
 
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from accounts.consumption import recent_consumption
 from accounts.models import Department, ElectricityAccount, ServiceGrid, User
@@ -63,3 +64,8 @@ def company_home(request: HttpRequest) -> HttpResponse:
         "accounts": ElectricityAccount.objects.count(),
     }
     return render(request, "portal/home_company.html", {"departments": tops, "totals": totals})
+
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """/favicon.ico, which browsers ask for on pages without an icon link (the admin): the portal's icon."""
+    return HttpResponseRedirect(static("favicon.svg"))

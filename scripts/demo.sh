@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT="${PORT:-8000}"
+# Links in e-mail and SMS point at the portal as this demo serves it (the inbox links relative to the page).
+export SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
 bin=.venv/bin
 
 echo "==> Migrating the database"
@@ -26,7 +28,10 @@ stop() {
     kill -TERM "$worker" 2>/dev/null || true
     wait || true
 }
-trap stop INT TERM EXIT
+# Ctrl-C or a TERM is how a demo is meant to end: stop everything and exit 0, so that make does not report
+# "Error 143". A server or worker that dies by itself still ends the script with its failure (below).
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
 $bin/celery -A portal worker --beat --concurrency=2 --loglevel=info &
 worker=$!

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -30,6 +31,7 @@ from kombu.exceptions import KombuError
 from accounts.models import Department, Role, User
 from services import kinds, sla
 from services.models import Notification, NotificationChannel, NotificationState, WorkOrder
+from services.templatetags.deadlines import deadline
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +129,8 @@ def _clock_label(name: str) -> str:
 
 
 def _local_time(value: str) -> str:
-    return f"{timezone.localtime(datetime.fromisoformat(value)):%Y-%m-%d %H:%M}"
+    """A due time as the pages show it (services.templatetags.deadlines): a midnight end reads 24:00."""
+    return deadline(datetime.fromisoformat(value))
 
 
 def _placeholders(context: dict[str, Any]) -> _Blank:
@@ -350,6 +353,20 @@ def inbox_of(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(
         recipient=user, channel=NotificationChannel.INBOX, state=NotificationState.SENT
     ).order_by("-sent_at", "-pk")
+
+
+def inbox_text(message: Notification) -> tuple[str, str]:
+    """The message's text without its link, and the link as a path on this site (the inbox shows it as a link).
+
+    The body holds the absolute link (SITE_URL, for e-mail and SMS); in the portal the link must work on the
+    site the reader is on, whatever its address.
+    """
+    link = (message.context or {}).get("link", "")
+    if not link or link not in message.body:
+        return message.body, ""
+    parts = urlsplit(link)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return " ".join(message.body.replace(link, "").split()), path
 
 
 def unread_count(user: User) -> int:

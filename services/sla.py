@@ -236,7 +236,10 @@ def _resume(clock: Clock, at: datetime, calendar: WorkingCalendar) -> None:
 
 
 def local_text(at: datetime) -> str:
-    return f"{at.astimezone(_zone()):%Y-%m-%d %H:%M}"
+    """A due time as every page shows it: the one deadline filter (a midnight end reads 24:00 of the day before)."""
+    from services.templatetags.deadlines import deadline  # a leaf module; imported here, where it is needed
+
+    return deadline(at)
 
 
 # --- Clock lifecycle -----------------------------------------------------------------------------------

@@ -45,13 +45,15 @@ from services.models import (
     Clock,
     ClockState,
     EventKind,
+    NotificationChannel,
+    Priority,
     ReturnVisit,
     Status,
     TimelineEvent,
     VisitChannel,
     WorkOrder,
 )
-from services.sla import ClockStatus, clock_status
+from services.sla import ClockStatus, clock_label, clock_status
 
 PAGE_SIZE = 25
 # The one-time token of a new-request form (new_request): 32 hex digits, a fresh uuid4 per form shown.
@@ -175,12 +177,19 @@ def _visit_refused(request: HttpRequest, refusal: visits.VisitRefused) -> HttpRe
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    """The in-app messages; posting marks them all read."""
+    """The in-app messages. Showing a page marks its unread messages read (they stand out this once); posting
+    marks them all read."""
     if request.method == "POST":
         notifications.mark_read(request.user)
         return redirect("services:inbox")
     messages_ = notifications.inbox_of(request.user).select_related("order")
     page = Paginator(messages_, PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = {message.pk for message in page.object_list if message.read_at is None}
+    if unread:
+        notifications.mark_read(request.user, unread)
+    for message in page.object_list:
+        message.is_new = message.pk in unread
+        message.text, message.link = notifications.inbox_text(message)
     return render(request, "services/inbox.html", {"page": page})
 
 
@@ -370,17 +379,67 @@ def _customer_choices(order: WorkOrder, step_forms: dict[str, StepForm]) -> dict
 
 
 def _describe(event: TimelineEvent) -> TimelineEvent:
-    """Give a status change's old and new values their labels, for the timeline."""
-    if event.kind == EventKind.STATUS_CHANGED:
-        event.old_label = _status_label(event.old_value)
-        event.new_label = _status_label(event.new_value)
+    """Give the event's old and new values their labels and its actor a name, for the timeline.
+
+    Values are codes (a status, a clock's name and state, a priority, a channel); none may reach the page raw.
+    """
+    kind, old, new = event.kind, event.old_value, event.new_value
+    if kind == EventKind.STATUS_CHANGED:
+        event.old_label, event.new_label = _status_label(old), _status_label(new)
+    elif kind in CLOCK_EVENTS:
+        # old_value is the clock's name, new_value its state or warning level (services.sla, services.escalation).
+        event.old_label, event.new_label = "", clock_label(old)
+        if kind == EventKind.CLOCK_STOPPED and new in ClockState.values:
+            event.new_label = f"{event.new_label} · {ClockState(new).label}"
+    elif kind == EventKind.PRIORITY_CHANGED:
+        event.old_label, event.new_label = _choice_label(Priority, old), _choice_label(Priority, new)
+    elif kind == EventKind.NOTIFICATION_SENT:
+        event.old_label, event.new_label = "", _choice_label(NotificationChannel, new)
     else:
-        event.old_label, event.new_label = event.old_value, event.new_value
+        event.old_label, event.new_label = old, new
+    event.actor_label = _actor_label(event)
     return event
 
 
+CLOCK_EVENTS = {
+    EventKind.CLOCK_STARTED,
+    EventKind.CLOCK_PAUSED,
+    EventKind.CLOCK_RESUMED,
+    EventKind.CLOCK_STOPPED,
+    EventKind.SLA_WARNING,
+    EventKind.SLA_BREACH,
+}
+# What a customer does themselves; anything else recorded under a customer (triage and routing on their report,
+# the priority their chase raises, clocks) happened automatically.
+CUSTOMER_ACTS = {EventKind.CREATED, EventKind.CHASE, EventKind.COMMENT, EventKind.ATTACHMENT, EventKind.RETURN_VISIT}
+
+
+def _actor_label(event: TimelineEvent) -> str:
+    actor = event.actor
+    if actor is None:
+        sweep = event.kind in (EventKind.SLA_WARNING, EventKind.SLA_BREACH)
+        return _("Time-limit sweep") if sweep else _("System")
+    if actor.is_customer and not _customer_act(event):
+        return _("System")
+    return actor.get_full_name() or actor.username
+
+
+def _customer_act(event: TimelineEvent) -> bool:
+    """Whether a customer did this: reported, chased, commented, attached, rated, confirmed or disputed."""
+    if event.kind == EventKind.STATUS_CHANGED:
+        confirmed = event.new_value == Status.CLOSED
+        disputed = (event.old_value, event.new_value) == (Status.RESOLVED, Status.ASSIGNED)
+        return confirmed or disputed
+    return event.kind in CUSTOMER_ACTS
+
+
 def _status_label(value: str) -> str:
-    try:
-        return str(Status(value).label)
-    except ValueError:
-        return value
+    return kinds.status_label(value)
+
+
+def _choice_label(choices: type, value: str) -> str:
+    """The label of a stored choice (a status, a priority stored as text), or the value if it is none of them."""
+    for choice in choices:
+        if str(choice.value) == str(value):
+            return str(choice.label)
+    return value

@@ -31,6 +31,6 @@ KIND = Kind(
     messages=MESSAGES,
     urls="services.applications.urls",
     api_urls="services.applications.api_urls",
-    location_label=_("Address"),
+    location_label=_("Service address"),
     related=("application",),
 )

@@ -57,9 +57,14 @@ CUSTOMER_STEPS = (
 )
 
 MESSAGES: dict[str, MessageTemplate] = {
+    # Sent when routing gives the order to a crew member, before they accept it: assigned, not yet on the way
+    # ("crew_departed" says that).
     "crew_dispatched": MessageTemplate(
-        _("A repair crew has been dispatched for %(number)s"),
-        _("A repair crew has been dispatched for your fault report %(number)s. %(link)s"),
+        _("A repair crew is assigned to %(number)s"),
+        _(
+            "A repair crew is assigned to your fault report %(number)s. We will tell you when it is on the way. "
+            "%(link)s"
+        ),
     ),
     "crew_departed": MessageTemplate(
         _("The repair crew is on the way (%(number)s)"),
@@ -108,6 +113,6 @@ KIND = Kind(
     default_route=route_to_crew,
     urls="services.repair.urls",
     api_urls="services.repair.api_urls",
-    location_label=_("Fault location"),
+    location_label=_("Location"),
     related=("fault",),
 )

@@ -130,6 +130,21 @@ def test_the_demo_logins_find_open_orders_in_their_queues(django_user_model):
     assert queues.team_queue(users["repair"], timezone.now()).filter(status=Status.NEW).exists()
 
 
+def test_the_readme_walk_a_fault_the_demo_customer_reports_reaches_the_repair_login(django_user_model):
+    """README: sign in as 13800000001, report a fault; sign in as `repair` and work it (the default seed)."""
+    from services.repair import actions as repair
+
+    seed_demo(accounts=100, orders=40, seed=2026)
+    customer = django_user_model.objects.get(username="13800000001")
+    accounts = customer.linked_accounts.all()
+    assert accounts.count() == 2
+    for account in accounts:
+        order = repair.report_fault(
+            by=customer, channel="web", fault_type="no_power_home", description="No power", account=account
+        )
+        assert order.assigned_to.username == "repair", account.grid.code
+
+
 def test_closed_orders_are_mostly_rated_credited_to_their_department_and_assignee():
     seed_demo()
     visits = ReturnVisit.objects.select_related("order")

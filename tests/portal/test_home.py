@@ -58,8 +58,15 @@ def test_the_public_home_page_says_what_the_portal_does_and_what_it_promises(cli
     response = client.get(reverse("portal:home"))
     assert response.status_code == 200
     text = response.text
-    for service in ("Apply for power", "Report a fault", "Follow a request", "Tariffs"):
-        assert service in text
+    # Only what works, each a link to it.
+    for service, url in (
+        ("Report a fault", "services:report-fault"),
+        ("Service application", "services:file-application"),
+        ("Follow a request", "services:my-requests"),
+        ("Your consumption", "accounts:list"),
+    ):
+        assert f'href="{reverse(url)}">{service}</a>' in text
+    assert "Apply for power" not in text and "tariff" not in text.lower().split("commitments")[0]
     for commitment in ("45 minutes", "90 minutes", "2 hours", "3 hours", "4 hours", "5 working days"):
         assert commitment in text
     assert "answer within 4 working days" in text

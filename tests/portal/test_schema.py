@@ -75,3 +75,11 @@ def test_api_docs_load_only_local_static_files(client, url_name):
     for asset in assets:
         assert asset.startswith(settings.STATIC_URL)
         assert finders.find(asset.removeprefix(settings.STATIC_URL)), f"{asset} is not a static file"
+
+
+def test_the_api_root_lists_the_entry_points_and_the_docs(client, db):
+    response = client.get(reverse("api:root"), HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    links = response.json()
+    assert links["work-orders"].endswith(reverse("api:work-order-list"))
+    assert links["docs"].endswith(reverse("api-docs"))
