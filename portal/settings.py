@@ -171,10 +171,16 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# django-axes: five wrong passwords for one username from one address lock that pair for 30 minutes.
+# django-axes counts failed sign-ins per account, whatever spelling of its login was typed and from wherever
+# (accounts.lockout): five lock the account for 30 minutes. Apart from that, AXES_IP_FAILURE_LIMIT failures
+# from one client address across any logins lock that address (password spraying).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "50"))
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Two separate counts, in this order: accounts.lockout.PortalAxesHandler reads them as account, address.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_HANDLER = "accounts.lockout.PortalAxesHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
