@@ -26,7 +26,7 @@ from accounts.models import (
 )
 
 # Digits for an ID card (its last may be X); digits and capitals for a business licence's credit code.
-PROOF_RE = re.compile(rf"^[0-9A-Z]{{{identity.PROOF_LENGTH}}}$")
+PROOF_RE = re.compile(rf"^[0-9A-Z]{{{identity.NUMBER_LENGTH}}}$")
 
 
 class PortalBoundField(forms.BoundField):
@@ -123,7 +123,10 @@ class RegistrationForm(PortalFormMixin, forms.Form):
 
 
 class LinkAccountForm(PortalFormMixin, forms.Form):
-    """An account number, and the proof that the customer holds it: the identity number's last six."""
+    """An account number, and the proof that the customer holds it: the holder's whole identity number.
+
+    Nothing the portal shows (the masked number gives only its first and last characters) shortens it.
+    """
 
     number = forms.CharField(
         label=_("Account number"),
@@ -132,9 +135,12 @@ class LinkAccountForm(PortalFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     proof = forms.CharField(
-        label=_("Last six characters of the identity number"),
-        max_length=20,
-        help_text=_("The last six characters of the ID card or business licence number registered for this account."),
+        label=_("Identity number of the account holder"),
+        max_length=30,  # 18 characters, with room for the spaces people type between groups
+        help_text=_(
+            "The whole 18-character ID card number of the holder, or the unified social credit code on the "
+            "business licence of an organisation, as registered for this account."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
@@ -148,7 +154,8 @@ class LinkAccountForm(PortalFormMixin, forms.Form):
         proof = identity.normalize(self.cleaned_data["proof"])
         if not PROOF_RE.match(proof):
             raise ValidationError(
-                _("Enter exactly the last six characters of the identity number (digits, or X)."), code="invalid_proof"
+                _("Enter the whole 18-character identity number (digits and capitals; an ID card may end in X)."),
+                code="invalid_proof",
             )
         return proof
 

@@ -188,8 +188,10 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
 
-# Linking an electricity account: wrong proofs allowed per customer, and per account number, in the window.
-LINK_FAILURE_LIMIT = 5
+# Linking an electricity account (accounts.actions.link_account): wrong identity numbers a customer may give
+# in the window for one account, and for all accounts together. They count against that customer only.
+LINK_FAILURE_LIMIT = int(os.environ.get("LINK_FAILURE_LIMIT", "5"))
+LINK_USER_FAILURE_LIMIT = int(os.environ.get("LINK_USER_FAILURE_LIMIT", "10"))
 LINK_FAILURE_WINDOW = timedelta(minutes=30)
 
 # --- Language and time ----------------------------------------------------------------------------------
