@@ -11,11 +11,12 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import MaxLengthValidator, validate_email
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts import identity
+from accounts.backends import MAX_LOGIN_LENGTH
 from accounts.models import (
     AccountStatus,
     CustomerClass,
@@ -25,6 +26,11 @@ from accounts.models import (
     phone_validator,
 )
 
+# The longest password any form takes: the registration's, so that every password set can be typed at sign-in.
+PASSWORD_MAX_LENGTH = 128
+# The limits of text fields that set none of their own (PortalFormMixin): a line, and a free-text box.
+LINE_MAX_LENGTH = 1000
+TEXTAREA_MAX_LENGTH = 10_000
 # Digits for an ID card (its last may be X); digits and capitals for a business licence's credit code.
 PROOF_RE = re.compile(rf"^[0-9A-Z]{{{identity.NUMBER_LENGTH}}}$")
 
@@ -51,15 +57,47 @@ def _bootstrap_class(widget: forms.Widget) -> str:
 
 
 class PortalFormMixin:
+    """What every form of the portal shares: Bootstrap's look, and a length limit on every text field."""
+
     bound_field_class = PortalBoundField
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            _limit_length(field)
+
+
+def _limit_length(field: forms.Field) -> None:
+    """Give a text field that has no max_length one, so that no form passes a 100 KB value on to a query or
+    a save (where the database refuses it with a 500) or to a password hasher. Django's own password forms
+    declare none, nor do fields whose author forgot: this covers them all."""
+    if not isinstance(field, forms.CharField) or field.max_length is not None:
+        return
+    if isinstance(field.widget, forms.PasswordInput):
+        field.max_length = PASSWORD_MAX_LENGTH
+    elif isinstance(field.widget, forms.Textarea):
+        field.max_length = TEXTAREA_MAX_LENGTH
+    else:
+        field.max_length = LINE_MAX_LENGTH
+    field.validators.append(MaxLengthValidator(field.max_length))
+    field.widget.attrs.setdefault("maxlength", str(field.max_length))
 
 
 class LoginForm(PortalFormMixin, auth_forms.AuthenticationForm):
     """Sign in with whatever the person registered with: mobile number, e-mail address or user name."""
 
+    # Both with max_length given here: AuthenticationForm sets the user name's afterwards, on the attribute
+    # only, so that a 100 KB login reached the database (a 500) instead of being a field error.
     username = auth_forms.UsernameField(
         label=_("Mobile number, e-mail or user name"),
+        max_length=MAX_LOGIN_LENGTH,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=PASSWORD_MAX_LENGTH,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
@@ -80,14 +118,14 @@ class RegistrationForm(PortalFormMixin, forms.Form):
     )
     password1 = forms.CharField(
         label=_("Password"),
-        max_length=128,
+        max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
         label=_("Password again"),
-        max_length=128,
+        max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

@@ -369,7 +369,6 @@ def test_a_refusal_for_the_whole_form_becomes_non_field_errors():
         ({"number": None, "proof": WRONG_PROOF}, ["number"]),
         ({"number": FREE_NUMBER, "proof": "00000"}, ["proof"]),
         ({"number": FREE_NUMBER, "proof": "0" * 10_000}, ["proof"]),
-        ({"number": FREE_NUMBER, "proof": "00\x000000"}, ["proof"]),
         ({"proof": WRONG_PROOF}, ["number"]),
         ({"number": FREE_NUMBER}, ["proof"]),
         ({}, ["number", "proof"]),
@@ -388,6 +387,23 @@ def test_a_body_that_is_not_json_is_a_400(api, carol, free_account):
     api.force_login(carol)
     response = api.post(reverse("api:account-link"), "{number", content_type="application/json")
     assert response.status_code == 400
+    assert not LinkAttempt.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ('{"number": "3300000099", "proof": "00\\u000000"}', "The JSON body contains control characters"),
+        ('{"number": "\\ud800", "proof": "x"}', "The JSON body contains control characters"),
+        ("[" * 10_000 + "]" * 10_000, "The JSON body is nested too deeply."),
+        ('{"a":' * 40 + "1" + "}" * 40, "The JSON body is nested too deeply."),
+    ],
+)
+def test_a_json_body_with_control_characters_or_deep_nesting_is_a_400(api, carol, free_account, body, detail):
+    api.force_login(carol)
+    response = api.post(reverse("api:account-link"), body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith(detail)
     assert not LinkAttempt.objects.exists()
 
 
