@@ -12,10 +12,11 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, validate_email
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts import identity
+from accounts import identity, ratelimits
 from accounts.backends import MAX_LOGIN_LENGTH
 from accounts.models import (
     AccountStatus,
@@ -229,7 +230,23 @@ class AccountSearchForm(PortalFormMixin, forms.Form):
 
 
 class PasswordChangeForm(PortalFormMixin, auth_forms.PasswordChangeForm):
-    pass
+    """Django's, refusing (code "throttled") after too many wrong old passwords: someone at a session left
+    open must not be able to guess the password and take the account over."""
+
+    def clean_old_password(self) -> str:
+        key = str(self.user.pk)
+        with transaction.atomic():
+            # The user's row serialises parallel tries, so that they cannot pass the count together.
+            User.objects.select_for_update().filter(pk=self.user.pk).values_list("pk", flat=True).get()
+            if ratelimits.is_limited("password_change", key):
+                error = ValidationError(ratelimits.refusal_message("password_change"), code="throttled")
+            else:
+                try:
+                    return super().clean_old_password()
+                except ValidationError as wrong:
+                    ratelimits.hit("password_change", key)  # raised after the block, so the hit is kept
+                    error = wrong
+        raise error
 
 
 class PasswordResetForm(PortalFormMixin, auth_forms.PasswordResetForm):

@@ -326,3 +326,22 @@ class LinkAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_number} {self.attempted_at:%Y-%m-%d %H:%M}"
+
+
+class RateLimitHit(models.Model):
+    """One counted request for a rate limit (accounts.ratelimits): sign-ups and password resets per client
+    address, password resets per e-mail address, wrong old passwords per user. Rows in the database, like
+    LinkAttempt, so the limits hold across every web process."""
+
+    scope = models.CharField(max_length=30)
+    # A digest of the key (an address, an e-mail address, a user id): nothing personal is kept in the clear.
+    key = models.CharField(max_length=64)
+    hit_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate limit hit")
+        verbose_name_plural = _("rate limit hits")
+        indexes = [models.Index(fields=["scope", "key", "hit_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.hit_at:%Y-%m-%d %H:%M}"

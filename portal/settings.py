@@ -196,6 +196,17 @@ LINK_FAILURE_LIMIT = int(os.environ.get("LINK_FAILURE_LIMIT", "5"))
 LINK_USER_FAILURE_LIMIT = int(os.environ.get("LINK_USER_FAILURE_LIMIT", "10"))
 LINK_FAILURE_WINDOW = timedelta(minutes=30)
 
+# Rate limits (accounts.ratelimits): how many requests, in what window. Sign-ups and password resets per
+# client address (a business hall's customers may share one), resets per e-mail address, and wrong old
+# passwords per user on the password change page.
+RATE_LIMIT_WINDOW = timedelta(hours=1)
+RATE_LIMITS = {
+    "signup": (int(os.environ.get("SIGNUP_RATE_LIMIT", "10")), RATE_LIMIT_WINDOW),
+    "password_reset_address": (int(os.environ.get("PASSWORD_RESET_RATE_LIMIT", "10")), RATE_LIMIT_WINDOW),
+    "password_reset_email": (int(os.environ.get("PASSWORD_RESET_EMAIL_RATE_LIMIT", "3")), RATE_LIMIT_WINDOW),
+    "password_change": (int(os.environ.get("PASSWORD_CHANGE_FAILURE_LIMIT", "5")), RATE_LIMIT_WINDOW),
+}
+
 # --- Language and time ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
