@@ -267,7 +267,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, adding the error answers every operation can give (400, 401/403, 404, 429).
+    "DEFAULT_SCHEMA_CLASS": "portal.schema.PortalAutoSchema",
     # JSON that nests too deeply or carries control characters is a 400, not a 500 (portal.parsers).
     "DEFAULT_PARSER_CLASSES": [
         "portal.parsers.SafeJSONParser",
