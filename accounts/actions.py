@@ -35,47 +35,55 @@ def register_customer(*, login: str, password: str, full_name: str = "", languag
     return user
 
 
-def _recent_failures(*, user: User, number: str) -> tuple[int, int]:
-    since = timezone.now() - settings.LINK_FAILURE_WINDOW
-    failed = LinkAttempt.objects.filter(succeeded=False, attempted_at__gte=since)
-    return failed.filter(user=user).count(), failed.filter(account_number=number).count()
-
-
 def link_account(*, by: User, number: str, proof: str) -> ElectricityAccount:
-    """Link the account `number` to the customer `by`, who proves it with the identity number's last six.
+    """Link the account `number` to the customer `by`, who proves it with the holder's whole identity number.
 
     Raises LinkRefused, having changed nothing but the attempt record, when the account is unknown, the
-    proof is wrong, the account is linked to someone else, or too many wrong proofs came recently from this
-    user or for this account. Unknown account and wrong proof answer alike, so the form cannot be used to
-    discover which account numbers exist.
+    proof is wrong, the account is linked to someone else, or `by` made too many wrong proofs recently (for
+    this account, or for any). Unknown account and wrong proof answer alike, so the form cannot be used to
+    discover which account numbers exist. Wrong proofs count against the one who made them only: nobody can
+    lock the rightful holder out of their own account.
     """
-    by_user, for_account = _recent_failures(user=by, number=number)
-    if max(by_user, for_account) >= settings.LINK_FAILURE_LIMIT:
-        minutes = int(settings.LINK_FAILURE_WINDOW.total_seconds() // 60)
-        raise LinkRefused(
-            _("Too many wrong attempts. Please try again in %(minutes)d minutes or visit a business hall.")
-            % {"minutes": minutes},
-            field="__all__",
-            throttled=True,
-        )
     with transaction.atomic():
-        account = (
-            ElectricityAccount.objects.select_for_update().select_related("customer").filter(number=number).first()
-        )
-        refusal = _refusal(account, by=by, proof=proof)
-        now = timezone.now()
-        LinkAttempt.objects.create(user=by, account_number=number, succeeded=refusal is None, attempted_at=now)
+        # The user's row is the lock that makes the limit hold under parallel requests: each attempt counts
+        # the failures before it only once the one before has recorded its own (tests/accounts/
+        # test_link_concurrency.py). SQLite serialises the whole transaction anyway (IMMEDIATE).
+        User.objects.select_for_update().filter(pk=by.pk).values_list("pk", flat=True).get()
+        refusal = _throttle(by=by, number=number)
         if refusal is None:
-            if account.linked_user_id != by.pk:
-                account.linked_user, account.linked_at = by, now
-                account.save(update_fields=["linked_user", "linked_at"])
-            return account
+            account = (
+                ElectricityAccount.objects.select_for_update().select_related("customer").filter(number=number).first()
+            )
+            refusal = _refusal(account, by=by, proof=proof)
+            now = timezone.now()
+            LinkAttempt.objects.create(user=by, account_number=number, succeeded=refusal is None, attempted_at=now)
+            if refusal is None:
+                if account.linked_user_id != by.pk:
+                    account.linked_user, account.linked_at = by, now
+                    account.save(update_fields=["linked_user", "linked_at"])
+                return account
     raise refusal
 
 
+def _throttle(*, by: User, number: str) -> LinkRefused | None:
+    """Refuse when `by` made too many wrong proofs in the window: for this account, or for any account."""
+    since = timezone.now() - settings.LINK_FAILURE_WINDOW
+    failed = LinkAttempt.objects.filter(user=by, succeeded=False, attempted_at__gte=since)
+    for_account = failed.filter(account_number=number).count()
+    if for_account < settings.LINK_FAILURE_LIMIT and failed.count() < settings.LINK_USER_FAILURE_LIMIT:
+        return None
+    minutes = int(settings.LINK_FAILURE_WINDOW.total_seconds() // 60)
+    return LinkRefused(
+        _("Too many wrong attempts. Please try again in %(minutes)d minutes or visit a business hall.")
+        % {"minutes": minutes},
+        field="__all__",
+        throttled=True,
+    )
+
+
 def _refusal(account: ElectricityAccount | None, *, by: User, proof: str) -> LinkRefused | None:
-    if account is None or not account.customer.identity_proof_matches(proof):
-        return LinkRefused(_("The account number and the identity number digits do not match our records."))
+    if account is None or not account.customer.holds_identity_number(proof):
+        return LinkRefused(_("The account number and the identity number do not match our records."))
     if account.linked_user_id not in (None, by.pk):
         return LinkRefused(
             _(

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from accounts.actions import LinkRefused, link_account, unlink_account
 from accounts.consumption import READING_MONTHS
-from accounts.identity import PROOF_LENGTH
+from accounts.identity import NUMBER_LENGTH
 from accounts.models import (
     AccountStatus,
     AreaType,
@@ -182,11 +182,20 @@ class AccountLinkApi(APIView):
 
     @extend_schema_serializer(component_name="AccountLink")
     class InputSerializer(serializers.Serializer):
-        number = serializers.CharField(validators=[account_number_validator], help_text=_("The 10-digit number."))
-        proof = serializers.CharField(
-            min_length=PROOF_LENGTH,
-            max_length=PROOF_LENGTH,
-            help_text=_("The last six characters of the identity number on file for the account."),
+        number = serializers.CharField(
+            min_length=10,
+            max_length=10,
+            validators=[account_number_validator],
+            help_text=_("The 10-digit number."),
+        )
+        proof = serializers.RegexField(
+            rf"^[0-9A-Za-z]{{{NUMBER_LENGTH}}}$",
+            min_length=NUMBER_LENGTH,
+            max_length=NUMBER_LENGTH,
+            help_text=_(
+                "The whole identity number on file for the account's holder: the 18-character ID card number, "
+                "or an organisation's unified social credit code."
+            ),
         )
 
     @extend_schema(

@@ -11,11 +11,13 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import MaxLengthValidator, validate_email
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts import identity
+from accounts import identity, ratelimits
+from accounts.backends import MAX_LOGIN_LENGTH
 from accounts.models import (
     AccountStatus,
     CustomerClass,
@@ -25,8 +27,13 @@ from accounts.models import (
     phone_validator,
 )
 
+# The longest password any form takes: the registration's, so that every password set can be typed at sign-in.
+PASSWORD_MAX_LENGTH = 128
+# The limits of text fields that set none of their own (PortalFormMixin): a line, and a free-text box.
+LINE_MAX_LENGTH = 1000
+TEXTAREA_MAX_LENGTH = 10_000
 # Digits for an ID card (its last may be X); digits and capitals for a business licence's credit code.
-PROOF_RE = re.compile(rf"^[0-9A-Z]{{{identity.PROOF_LENGTH}}}$")
+PROOF_RE = re.compile(rf"^[0-9A-Z]{{{identity.NUMBER_LENGTH}}}$")
 
 
 class PortalBoundField(forms.BoundField):
@@ -51,15 +58,47 @@ def _bootstrap_class(widget: forms.Widget) -> str:
 
 
 class PortalFormMixin:
+    """What every form of the portal shares: Bootstrap's look, and a length limit on every text field."""
+
     bound_field_class = PortalBoundField
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            _limit_length(field)
+
+
+def _limit_length(field: forms.Field) -> None:
+    """Give a text field that has no max_length one, so that no form passes a 100 KB value on to a query or
+    a save (where the database refuses it with a 500) or to a password hasher. Django's own password forms
+    declare none, nor do fields whose author forgot: this covers them all."""
+    if not isinstance(field, forms.CharField) or field.max_length is not None:
+        return
+    if isinstance(field.widget, forms.PasswordInput):
+        field.max_length = PASSWORD_MAX_LENGTH
+    elif isinstance(field.widget, forms.Textarea):
+        field.max_length = TEXTAREA_MAX_LENGTH
+    else:
+        field.max_length = LINE_MAX_LENGTH
+    field.validators.append(MaxLengthValidator(field.max_length))
+    field.widget.attrs.setdefault("maxlength", str(field.max_length))
 
 
 class LoginForm(PortalFormMixin, auth_forms.AuthenticationForm):
     """Sign in with whatever the person registered with: mobile number, e-mail address or user name."""
 
+    # Both with max_length given here: AuthenticationForm sets the user name's afterwards, on the attribute
+    # only, so that a 100 KB login reached the database (a 500) instead of being a field error.
     username = auth_forms.UsernameField(
         label=_("Mobile number, e-mail or user name"),
+        max_length=MAX_LOGIN_LENGTH,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=PASSWORD_MAX_LENGTH,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
@@ -80,14 +119,14 @@ class RegistrationForm(PortalFormMixin, forms.Form):
     )
     password1 = forms.CharField(
         label=_("Password"),
-        max_length=128,
+        max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
         label=_("Password again"),
-        max_length=128,
+        max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -123,7 +162,10 @@ class RegistrationForm(PortalFormMixin, forms.Form):
 
 
 class LinkAccountForm(PortalFormMixin, forms.Form):
-    """An account number, and the proof that the customer holds it: the identity number's last six."""
+    """An account number, and the proof that the customer holds it: the holder's whole identity number.
+
+    Nothing the portal shows (the masked number gives only its first and last characters) shortens it.
+    """
 
     number = forms.CharField(
         label=_("Account number"),
@@ -132,9 +174,12 @@ class LinkAccountForm(PortalFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     proof = forms.CharField(
-        label=_("Last six characters of the identity number"),
-        max_length=20,
-        help_text=_("The last six characters of the ID card or business licence number registered for this account."),
+        label=_("Identity number of the account holder"),
+        max_length=30,  # 18 characters, with room for the spaces people type between groups
+        help_text=_(
+            "The whole 18-character ID card number of the holder, or the unified social credit code on the "
+            "business licence of an organisation, as registered for this account."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
@@ -148,7 +193,8 @@ class LinkAccountForm(PortalFormMixin, forms.Form):
         proof = identity.normalize(self.cleaned_data["proof"])
         if not PROOF_RE.match(proof):
             raise ValidationError(
-                _("Enter exactly the last six characters of the identity number (digits, or X)."), code="invalid_proof"
+                _("Enter the whole 18-character identity number (digits and capitals; an ID card may end in X)."),
+                code="invalid_proof",
             )
         return proof
 
@@ -184,7 +230,23 @@ class AccountSearchForm(PortalFormMixin, forms.Form):
 
 
 class PasswordChangeForm(PortalFormMixin, auth_forms.PasswordChangeForm):
-    pass
+    """Django's, refusing (code "throttled") after too many wrong old passwords: someone at a session left
+    open must not be able to guess the password and take the account over."""
+
+    def clean_old_password(self) -> str:
+        key = str(self.user.pk)
+        with transaction.atomic():
+            # The user's row serialises parallel tries, so that they cannot pass the count together.
+            User.objects.select_for_update().filter(pk=self.user.pk).values_list("pk", flat=True).get()
+            if ratelimits.is_limited("password_change", key):
+                error = ValidationError(ratelimits.refusal_message("password_change"), code="throttled")
+            else:
+                try:
+                    return super().clean_old_password()
+                except ValidationError as wrong:
+                    ratelimits.hit("password_change", key)  # raised after the block, so the hit is kept
+                    error = wrong
+        raise error
 
 
 class PasswordResetForm(PortalFormMixin, auth_forms.PasswordResetForm):

@@ -1,8 +1,10 @@
 """Identity numbers (ID card, unified social credit code): validated, digested, masked, never stored raw.
 
-A customer's identity number must be verifiable (linking an account asks for its last six characters; a kiosk
-will find a customer by ID card) but must never be shown or returned in full anywhere. So the database keeps
-only keyed HMAC digests of the whole number and of its last six characters, and a masked form for display.
+A customer's identity number must be verifiable (linking an account asks for the whole number; a kiosk will
+find a customer by ID card) but must never be shown or returned in full anywhere. So the database keeps only
+a keyed HMAC digest of the whole number, and a masked form for display that shows no more than its first and
+last characters: whatever is shown must not shorten the proof that is asked (an earlier mask showed the last
+four of a six-character proof, leaving a birth day of at most 31 values to guess).
 The key is settings.IDENTITY_HASH_KEY: changing it makes every stored digest unverifiable.
 """
 
@@ -19,10 +21,12 @@ ID_CARD_RE = re.compile(r"^\d{17}[\dX]$")
 CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 ID_CARD_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 ID_CARD_CHECK = "10X98765432"
-PROOF_LENGTH = 6
+# Both kinds of identity number (ID card, credit code) have 18 characters.
+NUMBER_LENGTH = 18
 
 
 def normalize(raw: str) -> str:
+    """The number as compared and digested: no white space, letters in capitals."""
     return re.sub(r"\s+", "", raw or "").upper()
 
 
@@ -53,16 +57,16 @@ def digest(value: str) -> str:
     return hmac.new(key, normalize(value).encode(), hashlib.sha256).hexdigest()
 
 
-def tail(value: str) -> str:
-    return normalize(value)[-PROOF_LENGTH:]
-
-
 def mask(value: str) -> str:
-    """Return the display form: the first six and last four characters, the rest starred."""
+    """Return the display form: the first and the last character, the rest starred.
+
+    The first is a province digit (or a credit code's registering authority), the last a check character
+    computed from the rest: neither narrows the proof that linking asks for, the whole number.
+    """
     number = normalize(value)
-    if len(number) <= 10:
+    if len(number) <= 2:
         return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    return number[0] + "*" * (len(number) - 2) + number[-1]
 
 
 def matches(stored_digest: str, candidate: str) -> bool:

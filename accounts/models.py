@@ -168,7 +168,6 @@ class Customer(models.Model):
     # The identity number itself is never stored: see accounts.identity.
     id_number_masked = models.CharField(_("identity number"), max_length=18, blank=True)
     id_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    id_tail_digest = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -186,11 +185,11 @@ class Customer(models.Model):
             number = identity.validate_id_card(raw)
         self.id_number_masked = identity.mask(number)
         self.id_number_digest = identity.digest(number)
-        self.id_tail_digest = identity.digest(identity.tail(number))
 
-    def identity_proof_matches(self, proof: str) -> bool:
-        """Whether `proof` is the last six characters of the identity number on file."""
-        return len(identity.normalize(proof)) == identity.PROOF_LENGTH and identity.matches(self.id_tail_digest, proof)
+    def holds_identity_number(self, candidate: str) -> bool:
+        """Whether `candidate` is the whole identity number on file: the proof of holding this customer's
+        accounts, for linking one on the web (accounts.actions.link_account) and at a kiosk alike."""
+        return identity.matches(self.id_number_digest, candidate)
 
 
 class CustomerClass(models.TextChoices):
@@ -327,3 +326,22 @@ class LinkAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_number} {self.attempted_at:%Y-%m-%d %H:%M}"
+
+
+class RateLimitHit(models.Model):
+    """One counted request for a rate limit (accounts.ratelimits): sign-ups and password resets per client
+    address, password resets per e-mail address, wrong old passwords per user. Rows in the database, like
+    LinkAttempt, so the limits hold across every web process."""
+
+    scope = models.CharField(max_length=30)
+    # A digest of the key (an address, an e-mail address, a user id): nothing personal is kept in the clear.
+    key = models.CharField(max_length=64)
+    hit_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate limit hit")
+        verbose_name_plural = _("rate limit hits")
+        indexes = [models.Index(fields=["scope", "key", "hit_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.hit_at:%Y-%m-%d %H:%M}"

@@ -18,7 +18,7 @@ auth_patterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
+        views.PasswordChangeView.as_view(
             form_class=forms.PasswordChangeForm,
             template_name="accounts/password_change_form.html",
             success_url=reverse_lazy("accounts:password_change_done"),
@@ -32,7 +32,7 @@ auth_patterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             form_class=forms.PasswordResetForm,
             template_name="accounts/password_reset_form.html",
             subject_template_name="accounts/email/password_reset_subject.txt",

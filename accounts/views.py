@@ -7,6 +7,7 @@ may not see answer 404 (through ElectricityAccount.objects.visible_to); pages a 
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError
@@ -17,9 +18,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import ratelimits
 from accounts.actions import LinkRefused, link_account, register_customer, unlink_account
 from accounts.consumption import recent_consumption
-from accounts.forms import AccountSearchForm, LinkAccountForm, RegistrationForm
+from accounts.forms import (
+    AccountSearchForm,
+    LinkAccountForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    RegistrationForm,
+)
 from accounts.models import ElectricityAccount
 from accounts.permissions import can_link_accounts, can_search_accounts, is_customer, only_for
 
@@ -31,6 +39,11 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("portal:home")
     form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and _signup_limited(request):
+        # Every form sent counts, refused or not: the form also tells which logins are registered.
+        form.full_clean()
+        form.add_error(None, ratelimits.refusal_message("signup"))
+        return render(request, "accounts/register.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -45,6 +58,37 @@ def register(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Welcome! Now link your electricity account to see it here."))
             return redirect("accounts:link")
     return render(request, "accounts/register.html", {"form": form})
+
+
+def _signup_limited(request: HttpRequest) -> bool:
+    address = ratelimits.client_address(request)
+    if ratelimits.is_limited("signup", address):
+        return True
+    ratelimits.hit("signup", address)
+    return False
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, limited per client address and per e-mail address, so that it cannot flood a mailbox."""
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        keys = {"password_reset_address": ratelimits.client_address(self.request)}
+        keys["password_reset_email"] = form.cleaned_data["email"]
+        limited = [scope for scope, key in keys.items() if ratelimits.is_limited(scope, key)]
+        if limited:
+            form.add_error(None, ratelimits.refusal_message(limited[0]))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        for scope, key in keys.items():
+            ratelimits.hit(scope, key)
+        return super().form_valid(form)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's; the form refuses after too many wrong old passwords (forms.PasswordChangeForm): 429."""
+
+    def form_invalid(self, form: PasswordChangeForm) -> HttpResponse:
+        status = 429 if form.has_error("old_password", code="throttled") else 200
+        return self.render_to_response(self.get_context_data(form=form), status=status)
 
 
 @only_for(can_link_accounts)

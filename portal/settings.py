@@ -70,6 +70,8 @@ MIDDLEWARE = [
     # (portal.middleware); every middleware below may need the database (sessions, users, axes).
     "portal.middleware.ServiceUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the request: 400 for control characters in path, query, cookies, headers, forms.
+    "portal.middleware_input.RejectControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -212,10 +214,16 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# django-axes: five wrong passwords for one username from one address lock that pair for 30 minutes.
+# django-axes counts failed sign-ins per account, whatever spelling of its login was typed and from wherever
+# (accounts.lockout): five lock the account for 30 minutes. Apart from that, AXES_IP_FAILURE_LIMIT failures
+# from one client address across any logins lock that address (password spraying).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "50"))
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Two separate counts, in this order: accounts.lockout.PortalAxesHandler reads them as account, address.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_HANDLER = "accounts.lockout.PortalAxesHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
@@ -223,9 +231,22 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
 
-# Linking an electricity account: wrong proofs allowed per customer, and per account number, in the window.
-LINK_FAILURE_LIMIT = 5
+# Linking an electricity account (accounts.actions.link_account): wrong identity numbers a customer may give
+# in the window for one account, and for all accounts together. They count against that customer only.
+LINK_FAILURE_LIMIT = int(os.environ.get("LINK_FAILURE_LIMIT", "5"))
+LINK_USER_FAILURE_LIMIT = int(os.environ.get("LINK_USER_FAILURE_LIMIT", "10"))
 LINK_FAILURE_WINDOW = timedelta(minutes=30)
+
+# Rate limits (accounts.ratelimits): how many requests, in what window. Sign-ups and password resets per
+# client address (a business hall's customers may share one), resets per e-mail address, and wrong old
+# passwords per user on the password change page.
+RATE_LIMIT_WINDOW = timedelta(hours=1)
+RATE_LIMITS = {
+    "signup": (int(os.environ.get("SIGNUP_RATE_LIMIT", "10")), RATE_LIMIT_WINDOW),
+    "password_reset_address": (int(os.environ.get("PASSWORD_RESET_RATE_LIMIT", "10")), RATE_LIMIT_WINDOW),
+    "password_reset_email": (int(os.environ.get("PASSWORD_RESET_EMAIL_RATE_LIMIT", "3")), RATE_LIMIT_WINDOW),
+    "password_change": (int(os.environ.get("PASSWORD_CHANGE_FAILURE_LIMIT", "5")), RATE_LIMIT_WINDOW),
+}
 
 # --- Language and time ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -289,9 +310,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # No EXCEPTION_HANDLER of our own: DRF re-raises what is not an APIException, so an unreachable database
     # reaches portal.middleware like any page's (tests/portal/test_unavailable.py holds it to that).
+    # drf-spectacular's, adding the error answers every operation can give (400, 401/403, 404, 429).
+    "DEFAULT_SCHEMA_CLASS": "portal.schema.PortalAutoSchema",
+    # JSON that nests too deeply or carries control characters is a 400, not a 500 (portal.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Power supply customer service portal API",

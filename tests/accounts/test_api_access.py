@@ -33,7 +33,7 @@ ENDPOINTS = [
     Endpoint("list", "get", "api:account-list"),
     Endpoint("alice's account", "get", "api:account-detail", "3300000001"),
     Endpoint("unlinked account", "get", "api:account-detail", FREE_NUMBER),
-    Endpoint("link", "post", "api:account-link", data={"number": FREE_NUMBER, "proof": FREE_ID_NUMBER[-6:]}),
+    Endpoint("link", "post", "api:account-link", data={"number": FREE_NUMBER, "proof": FREE_ID_NUMBER}),
     Endpoint("unlink alice's", "delete", "api:account-unlink", "3300000001"),
 ]
 

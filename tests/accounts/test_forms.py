@@ -6,6 +6,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 GOOD_PASSWORD = "grid-lamp-orchard-42"
+ID_NUMBER = "33011019900101008X"
 
 
 def registration(login: str, **extra: str) -> RegistrationForm:
@@ -68,22 +69,23 @@ def test_an_oversized_full_name_or_password_is_a_field_error():
 
 
 def test_the_account_number_may_be_typed_in_groups_and_the_proof_in_lower_case():
-    form = LinkAccountForm({"number": "3300 0000 01", "proof": " 01 008x "})
+    form = LinkAccountForm({"number": "3300 0000 01", "proof": " 330110 19900101 008x "})
     assert form.is_valid()
-    assert form.cleaned_data == {"number": "3300000001", "proof": "01008X"}
+    assert form.cleaned_data == {"number": "3300000001", "proof": "33011019900101008X"}
 
 
 @pytest.mark.parametrize(
     ("number", "proof", "field"),
     [
-        ("330000001", "123456", "number"),
-        ("33000000011", "123456", "number"),
-        ("33000000ab", "123456", "number"),
-        ("3" * 21, "123456", "number"),
-        ("3300000001", "12345", "proof"),
-        ("3300000001", "1234567", "proof"),
-        ("3300000001", "12345?", "proof"),
-        ("3300000001", "1" * 21, "proof"),
+        ("330000001", ID_NUMBER, "number"),
+        ("33000000011", ID_NUMBER, "number"),
+        ("33000000ab", ID_NUMBER, "number"),
+        ("3" * 21, ID_NUMBER, "number"),
+        ("3300000001", "01008X", "proof"),  # the last six, which linking once asked for, are not enough
+        ("3300000001", ID_NUMBER[:-1], "proof"),
+        ("3300000001", ID_NUMBER + "1", "proof"),
+        ("3300000001", ID_NUMBER[:-1] + "?", "proof"),
+        ("3300000001", "1" * 31, "proof"),
     ],
 )
 def test_a_malformed_number_or_proof_is_an_error_on_that_field(number, proof, field):
@@ -102,7 +104,7 @@ def test_search_criteria_are_optional_but_must_be_known_choices():
 
 
 def test_a_field_with_errors_is_marked_invalid_and_described_by_its_error():
-    form = LinkAccountForm({"number": "12", "proof": "123456"})
+    form = LinkAccountForm({"number": "12", "proof": ID_NUMBER})
     form.is_valid()
     html = str(form["number"])
     assert 'class="form-control is-invalid"' in html

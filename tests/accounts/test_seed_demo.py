@@ -1,3 +1,4 @@
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from io import StringIO
@@ -5,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Sum
@@ -193,12 +195,12 @@ def test_identity_numbers_are_valid_unique_and_stored_only_as_digests():
     assert len(set(digests)) == len(digests) == Customer.objects.count()
 
 
-def test_a_customer_links_a_demo_account_with_the_last_six_of_its_identity_number():
+def test_a_customer_links_a_demo_account_with_its_identity_number():
     seed_demo()
     taken = {number for numbers in demo.demo_customer_accounts(SEED).values() for number in numbers}
     index = next(i for i in range(50) if demo.account_number(i) not in taken)
     carol = UserFactory(username="carol")
-    account = link_account(by=carol, number=demo.account_number(index), proof=demo.identity_number(SEED, index)[-6:])
+    account = link_account(by=carol, number=demo.account_number(index), proof=demo.identity_number(SEED, index))
     assert account.linked_user == carol
 
 
@@ -273,3 +275,11 @@ def test_sizes_out_of_range_are_refused():
     with translation.override("en"), pytest.raises(CommandError, match="--accounts must be between"):
         seed_demo(accounts=demo.MAX_ACCOUNTS + 1)
     assert not Department.objects.exists()
+
+
+def test_the_readmes_linking_walk_names_a_free_demo_account_and_its_holders_identity_number():
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    number, id_number = re.search(r"account\s+`(\d{10})` with the identity number `(\w{18})`", readme).groups()
+    index = int(number) - int(demo.account_number(0))
+    assert demo.identity_number(demo.DEFAULT_SEED, index) == id_number
+    assert number not in [n for numbers in demo.demo_customer_accounts(demo.DEFAULT_SEED).values() for n in numbers]

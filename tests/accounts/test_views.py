@@ -19,6 +19,8 @@ from tests.factories import ElectricityAccountFactory, UserFactory, id_card_numb
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery"
+# A well-formed identity number that is not the one on file for any account here.
+WRONG_PROOF = id_card_number(9999)
 NEW_PASSWORD = "grid-lamp-orchard-42"
 
 
@@ -249,7 +251,7 @@ def link(client, number: str, proof: str):
 
 def test_a_customer_links_an_account_and_is_taken_to_it(client, carol, unlinked):
     client.force_login(carol)
-    response = link(client, "3300000099", id_card_number(4242)[-6:])
+    response = link(client, "3300000099", id_card_number(4242))
 
     assert response.status_code == 302
     assert response.url == reverse("accounts:detail", args=["3300000099"])
@@ -262,18 +264,18 @@ def test_a_customer_links_an_account_and_is_taken_to_it(client, carol, unlinked)
 def test_the_proof_is_accepted_in_lower_case_with_spaces(client, carol, grid):
     ElectricityAccountFactory(number="3300000098", grid=grid, customer__id_number="33011019900101008X")
     client.force_login(carol)
-    response = link(client, "3300000098", " 01008x ")
+    response = link(client, "3300000098", " 330110 19900101 008x ")
     assert response.status_code == 302
     assert ElectricityAccount.objects.get(number="3300000098").linked_user == carol
 
 
 def test_a_wrong_proof_is_an_error_on_the_proof_field(client, carol, unlinked):
     client.force_login(carol)
-    response = link(client, "3300000099", "000000")
+    response = link(client, "3300000099", WRONG_PROOF)
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "proof": ["The account number and the identity number digits do not match our records."]
+        "proof": ["The account number and the identity number do not match our records."]
     }
     assert 'class="form-control is-invalid"' in response.text
     assert 'aria-describedby="id_proof_helptext id_proof_error"' in response.text
@@ -290,7 +292,7 @@ def test_a_malformed_account_number_is_refused_before_any_attempt_is_counted(cli
 
 def test_an_account_linked_to_another_customer_is_an_error_on_the_number(client, alice, carol):
     client.force_login(carol)
-    response = link(client, "3300000001", ALICE_ID_NUMBER[-6:])
+    response = link(client, "3300000001", ALICE_ID_NUMBER)
     assert response.status_code == 200
     assert "already linked to another customer" in response.context["form"].errors["number"][0]
     assert ElectricityAccount.objects.get(number="3300000001").linked_user == alice
@@ -299,9 +301,9 @@ def test_an_account_linked_to_another_customer_is_an_error_on_the_number(client,
 def test_repeated_wrong_proofs_are_throttled_with_status_429(client, carol, unlinked, settings):
     client.force_login(carol)
     for _ in range(settings.LINK_FAILURE_LIMIT):
-        assert link(client, "3300000099", "000000").status_code == 200
+        assert link(client, "3300000099", WRONG_PROOF).status_code == 200
 
-    response = link(client, "3300000099", id_card_number(4242)[-6:])
+    response = link(client, "3300000099", id_card_number(4242))
 
     assert response.status_code == 429
     assert response.context["form"].non_field_errors()[0].startswith("Too many wrong attempts.")
@@ -379,9 +381,8 @@ def test_account_detail_shows_the_account_with_the_identity_number_masked(client
         "Active",
     ):
         assert shown in text
-    assert account.customer.id_number_masked == ALICE_ID_NUMBER[:6] + "********" + ALICE_ID_NUMBER[-4:]
+    assert account.customer.id_number_masked == ALICE_ID_NUMBER[0] + "*" * 16 + ALICE_ID_NUMBER[-1]
     assert ALICE_ID_NUMBER not in text
-    assert ALICE_ID_NUMBER[-6:] not in text
 
 
 def test_account_detail_charts_and_tables_the_latest_twelve_months(client, alice):

@@ -83,3 +83,48 @@ def test_the_api_root_lists_the_entry_points_and_the_docs(client, db):
     links = response.json()
     assert links["work-orders"].endswith(reverse("api:work-order-list"))
     assert links["docs"].endswith(reverse("api-docs"))
+
+
+# --- Every status an operation answers is in the schema ---------------------------------------------------
+
+
+def operations_of(schema: dict) -> list[tuple[str, str, dict]]:
+    return [(path, method, op) for path, methods in schema["paths"].items() for method, op in methods.items()]
+
+
+def test_every_operation_lists_the_errors_it_can_give_each_with_a_body(schema):
+    for path, method, operation in operations_of(schema):
+        codes = set(operation["responses"])
+        assert {"400", "403"} <= codes, f"{method} {path}"
+        if "{" in path or "page" in {p["name"] for p in operation.get("parameters", [])}:
+            assert "404" in codes, f"{method} {path}"
+        for code in codes - {"200", "201", "204"}:
+            body = operation["responses"][code]["content"]["application/json"]["schema"]
+            assert body["$ref"] in ("#/components/schemas/Error", "#/components/schemas/ValidationError")
+
+
+def test_the_link_operation_documents_its_throttle_and_real_constraints(schema):
+    assert "429" in schema["paths"]["/api/v1/accounts/link/"]["post"]["responses"]
+    link_input = schema["components"]["schemas"]["AccountLink"]["properties"]
+    assert (link_input["number"]["minLength"], link_input["number"]["maxLength"]) == (10, 10)
+    assert (link_input["proof"]["minLength"], link_input["proof"]["maxLength"]) == (18, 18)
+    assert link_input["proof"]["pattern"] == "^[0-9A-Za-z]{18}$"
+
+
+def test_every_status_an_operation_answers_is_documented(schema, alice, charlie):
+    """Call every operation anonymously, as a customer and as staff, with a missing object, a bad page,
+    NUL in the query and an empty or malformed body: each answer's status must be in the schema."""
+    from django.test import Client
+
+    undocumented = []
+    for persona in (None, alice, charlie):
+        client = Client()
+        if persona is not None:
+            client.force_login(persona)
+        for path, method, operation in operations_of(schema):
+            url = re.sub(r"\{[^}]+\}", "0000000000", path)
+            for target, body in [(url, "{}"), (url + "?page=999", "{}"), (url + "?q=%00", "{}"), (url, "{")]:
+                response = client.generic(method.upper(), target, body.encode(), content_type="application/json")
+                if str(response.status_code) not in operation["responses"]:
+                    undocumented.append(f"{method} {target} as {persona}: {response.status_code}")
+    assert not undocumented, "\n".join(undocumented)

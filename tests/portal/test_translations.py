@@ -224,7 +224,7 @@ def test_the_same_form_error_is_in_english_for_a_visitor_who_chose_english(clien
 
 def test_an_eleven_digit_account_number_is_refused_in_chinese(client, alice):
     client.force_login(alice)
-    response = client.post(reverse("accounts:link"), {"number": "33000000011", "proof": "123456"})
+    response = client.post(reverse("accounts:link"), {"number": "33000000011", "proof": "33011019900101008X"})
     assert response.status_code == 200
     assert response.context["form"].errors["number"] == ["户号必须为 10 位数字。"]
 
