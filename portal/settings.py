@@ -274,6 +274,8 @@ STORAGES = {
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 # A chase (催办) notifies the assignee and their supervisors each time: at most one per order in this period.
 CHASE_INTERVAL = timedelta(minutes=int(os.environ.get("CHASE_INTERVAL_MINUTES", "60")))
+# A customer's messages on one order notify its assignee each time: at most this many an hour.
+CUSTOMER_MESSAGES_PER_HOUR = int(os.environ.get("CUSTOMER_MESSAGES_PER_HOUR", "5"))
 
 # --- E-mail ---------------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

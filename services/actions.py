@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -182,10 +183,51 @@ def transfer(order: WorkOrder, department: Department, *, by: User | None, note:
 
 
 def add_comment(order: WorkOrder, *, by: User, text: str, public: bool) -> None:
-    """Add a comment, visible to the customer or internal."""
+    """Add a staff comment: internal, or a message to the customer, who is told of it."""
     with transaction.atomic():
         order = lock(order)
-        events.record(order, EventKind.COMMENT, by=by, note=text, public=public)
+        event = events.record(order, EventKind.COMMENT, by=by, note=text, public=public)
+        if public:
+            tell_customer(order, template="staff_message", context={"note": text}, dedupe=f"staff_message:{event.pk}")
+
+
+class TooManyMessages(Exception):
+    """A customer's messages on one order beyond settings.CUSTOMER_MESSAGES_PER_HOUR: 429, nothing sent."""
+
+    def __init__(self, order: WorkOrder) -> None:
+        self.order = order
+        self.message = _(
+            "You have sent several messages on request %(number)s in the last hour; we will answer "
+            "them. Please wait a little before sending more."
+        ) % {"number": order.number}
+        super().__init__(self.message)
+
+    def retry_after(self, now: datetime) -> int:
+        return 600
+
+
+def send_customer_message(order: WorkOrder, *, by: User, text: str) -> None:
+    """Record the customer's message on their order, visible to both sides, and tell who is working it.
+
+    Each message notifies staff, so a customer sends at most settings.CUSTOMER_MESSAGES_PER_HOUR per order an
+    hour (checked under the order's row lock).
+    """
+    if not text.strip():
+        raise ValidationError({"note": [_("Write your message.")]})
+    with transaction.atomic():
+        order = lock(order)
+        hour_ago = timezone.now() - timedelta(hours=1)
+        recent = order.events.filter(kind=EventKind.COMMENT, actor=by, at__gte=hour_ago).count()
+        if recent >= settings.CUSTOMER_MESSAGES_PER_HOUR:
+            raise TooManyMessages(order)
+        event = events.record(order, EventKind.COMMENT, by=by, note=text, public=True)
+        notifications.notify(
+            order,
+            template="customer_message",
+            recipients=[order.assigned_to] if order.assigned_to_id else notifications.supervisors_of(order),
+            context={"note": text},
+            dedupe=f"customer_message:{event.pk}",
+        )
 
 
 def may_chase(order: WorkOrder) -> bool:

@@ -416,7 +416,9 @@ class CustomerStepApi(APIView):
             404: OpenApiResponse(description=_("No such order of yours, or no such step.")),
             409: REFUSED,
             422: KEY_REUSED,
-            429: OpenApiResponse(description=_("Chased a short while ago: try again after Retry-After seconds.")),
+            429: OpenApiResponse(
+                description=_("Chased, or written to, too often: try again after Retry-After seconds.")
+            ),
         },
     )
     @idempotency.idempotent
@@ -436,7 +438,7 @@ class CustomerStepApi(APIView):
             taken.perform(order, by=request.user, note=note)
         except REFUSALS as refusal:
             raise refused(refusal) from refusal
-        except actions.ChaseTooSoon as too_soon:
+        except (actions.ChaseTooSoon, actions.TooManyMessages) as too_soon:
             raise exceptions.Throttled(too_soon.retry_after(timezone.now()), detail=too_soon.message) from too_soon
         except ValidationError as error:
             raise invalid(error) from error

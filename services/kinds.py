@@ -93,6 +93,12 @@ class Kind:
     location_label: Promise | None = None
     # Extra select_related/prefetch paths a list or page of this kind's orders needs (its particulars).
     related: tuple[str, ...] = ()
+    # The customer's progress stepper: the statuses an order passes on its usual way, in order, and where a
+    # status off that way stands on it (waiting for the customer counts as in progress).
+    progress: tuple[str, ...] = ()
+    progress_aliases: Mapping[str, str] = field(default_factory=dict)
+    # A panel of the kind's own on the customer's progress page (the crew on its way), or "".
+    customer_template: str = ""
 
 
 _registry: dict[str, Kind] = {}

@@ -80,7 +80,15 @@ TEMPLATES: dict[str, MessageTemplate] = {
             "and for 14 days: %(link)s"
         ),
     ),
+    "staff_message": MessageTemplate(
+        _("A message about your request %(number)s"),
+        _("About your request %(number)s: %(note)s %(link)s"),
+    ),
     # To staff.
+    "customer_message": MessageTemplate(
+        _("The customer wrote about %(number)s"),
+        _("The customer wrote about the %(kind_label)s work order %(number)s: %(note)s %(link)s"),
+    ),
     "order_assigned": MessageTemplate(
         _("Work order %(number)s is assigned to you"),
         _("The %(kind_label)s work order %(number)s has been assigned to you. %(link)s"),

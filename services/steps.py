@@ -23,7 +23,19 @@ CHASE = CustomerStep(
     heading=_("Chase this request"),
     intro=_("We will raise its priority and tell the person handling it and their supervisor."),
 )
-BACKBONE_STEPS: tuple[CustomerStep, ...] = (CHASE,)
+MESSAGE = CustomerStep(
+    name="message",
+    label=_("Send"),
+    perform=lambda order, *, by, note: actions.send_customer_message(order, by=by, text=note),
+    offered=lambda order: order.is_open,
+    note_label=_("Your message"),
+    note_required=True,
+    done=_("Your message is sent; the answer will appear on this page and in your messages."),
+    style="outline-primary",
+    heading=_("Write to us"),
+    intro=_("Ask a question or add something about this request; the person handling it answers here."),
+)
+BACKBONE_STEPS: tuple[CustomerStep, ...] = (CHASE, MESSAGE)
 
 
 def steps_for(order: WorkOrder) -> dict[str, CustomerStep]:

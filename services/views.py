@@ -284,7 +284,7 @@ def _attempt(request: HttpRequest, order: WorkOrder, step: object, done: str) ->
         step()
     except REFUSALS as refusal:
         return _order_page(request, order, refusal=refusal.message, status=409)
-    except actions.ChaseTooSoon as too_soon:
+    except (actions.ChaseTooSoon, actions.TooManyMessages) as too_soon:
         response = _order_page(request, order, refusal=too_soon.message, status=429)
         response["Retry-After"] = str(too_soon.retry_after(timezone.now()))
         return response
@@ -370,12 +370,30 @@ def _particulars(order: WorkOrder) -> object | None:
     return getattr(order, kind.particulars, None) if kind and kind.particulars else None
 
 
+def _progress(order: WorkOrder) -> list[dict[str, str]]:
+    """The stepper on the customer's page: each status on the kind's usual way, done, current or to come."""
+    kind = kinds.of(order)
+    if kind is None or not kind.progress or order.status == Status.CANCELLED:
+        return []
+    here = kind.progress_aliases.get(order.status, order.status)
+    position = kind.progress.index(here) if here in kind.progress else -1
+    states = [
+        "done" if index < position else "current" if index == position else "todo"
+        for index in range(len(kind.progress))
+    ]
+    if order.status == Status.CLOSED:
+        states[-1] = "done"
+    return [
+        {"label": kinds.status_label(code), "state": state} for code, state in zip(kind.progress, states, strict=True)
+    ]
+
+
 def _customer_choices(order: WorkOrder, step_forms: dict[str, StepForm]) -> dict[str, object]:
     """What the customer may do on their progress page: the steps offered now, and the rating link."""
     offered = [step_forms.get(step.name) or StepForm(step=step) for step in steps.offered_steps(order)]
     rated = ReturnVisit.objects.filter(order=order).exists()
     rate_token = visits.visit_token(order) if order.status == Status.CLOSED and not rated else None
-    return {"step_forms": offered, "rate_token": rate_token}
+    return {"step_forms": offered, "rate_token": rate_token, "progress": _progress(order)}
 
 
 def _describe(event: TimelineEvent) -> TimelineEvent:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from services.applications.forms import CASE_STEPS
 from services.applications.models import SERVICE_APPLICATION
 from services.kinds import Entry, Kind
+from services.models import Status
 from services.models.orders import GENERAL_TRANSITIONS
 from services.notifications import MessageTemplate
 
@@ -33,4 +34,6 @@ KIND = Kind(
     api_urls="services.applications.api_urls",
     location_label=_("Service address"),
     related=("application",),
+    progress=(Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED),
+    progress_aliases={Status.WAITING_CUSTOMER: Status.IN_PROGRESS},
 )

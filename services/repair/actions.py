@@ -27,12 +27,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountStatus, ElectricityAccount, ServiceGrid, User
-from services import actions, notifications, routing, sla
+from services import actions, attachments, notifications, routing, sla
 from services.actions import NewOrder, close_order, tell_customer
 from services.models import Clock, ClockState, Priority, Status, WorkOrder
 from services.repair.models import (
@@ -77,11 +78,13 @@ def report_fault(
     contact_phone: str = "",
     location: str = "",
     inside_premises: bool = False,
+    photo: UploadedFile | None = None,
 ) -> WorkOrder:
     """Open a fault-repair order, start its `arrival` clock and triage it (see the module's docstring).
 
     A customer reports on one of their linked accounts; staff enter an account, or for a caller with no
-    account a 台区, a location and a contact phone. `inside_premises` is staff's finding on the call.
+    account a 台区, a location and a contact phone. `inside_premises` is staff's finding on the call; `photo`
+    is the reporter's picture of the fault, attached to the order.
     Raises ValidationError when the reporter's details do not allow a report.
     """
     _check_reporter(by, account=account, grid=grid, contact_phone=contact_phone, location=location)
@@ -102,6 +105,8 @@ def report_fault(
     with transaction.atomic():
         order = actions.open_order(new, by=by)
         fault = FaultReport.objects.create(order=order, fault_type=fault_type)
+        if photo is not None:  # a refused file (type, size) refuses the report with it: nothing half-filed
+            attachments.add_attachment(order, by=by, upload=photo, public=True)
         sla.start_clock(order, "arrival", at=order.opened_at)
         order = _triage(order, fault, by=by, inside_premises=inside_premises and by.is_employee)
     return order

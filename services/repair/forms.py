@@ -20,8 +20,23 @@ CREW = frozenset({Role.REPAIR_CREW})
 
 
 class FaultReportForm(CustomerOrderForm):
+    """A customer's report: the account, what is wrong, and optionally where exactly and a photo of it."""
+
     fault_type = forms.ChoiceField(label=_("What is wrong"), choices=FaultType.choices)
-    field_order = ["account", "fault_type", "description", "contact_phone"]
+    location = forms.CharField(
+        label=_("Where exactly"),
+        max_length=200,
+        required=False,
+        help_text=_("If it is not at the account's address: a street, a landmark, or your phone's location."),
+        widget=forms.TextInput(attrs={"data-locate": _("Use my location"), "autocomplete": "off"}),
+    )
+    photo = forms.FileField(
+        label=_("Photo (optional)"),
+        required=False,
+        help_text=_("A photo of the fault helps the crew bring what it needs: JPEG, PNG, WebP or PDF."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf", "capture": "environment"}),
+    )
+    field_order = ["account", "fault_type", "description", "location", "photo", "contact_phone"]
 
 
 class StaffFaultReportForm(StaffOrderForm):

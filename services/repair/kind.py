@@ -115,4 +115,15 @@ KIND = Kind(
     api_urls="services.repair.api_urls",
     location_label=_("Location"),
     related=("fault",),
+    progress=(
+        Status.NEW,
+        Status.ASSIGNED,
+        RepairStatus.ACCEPTED,
+        RepairStatus.DEPARTED,
+        RepairStatus.ARRIVED,
+        Status.RESOLVED,
+        Status.CLOSED,
+    ),
+    progress_aliases={RepairStatus.JOINED_OUTAGE: Status.ASSIGNED},
+    customer_template="repair/_crew.html",
 )

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ServiceGrid, User
-from services.models.orders import WorkOrder
+from services.models.orders import Status, WorkOrder
 
 FAULT_REPAIR = "fault_repair"  # the kind's code on WorkOrder.kind
 
@@ -96,6 +96,13 @@ class FaultReport(models.Model):
 
     def __str__(self) -> str:
         return str(self.order)
+
+    @property
+    def shows_crew(self) -> bool:
+        """Whether the customer's page names the crew: one is dispatched and has not finished."""
+        order = self.order
+        crew_steps = (Status.ASSIGNED, RepairStatus.ACCEPTED, RepairStatus.DEPARTED, RepairStatus.ARRIVED)
+        return order.status in crew_steps and order.assigned_to_id is not None and self.triage == Triage.GRID
 
     @property
     def sub_type_label(self) -> str:

@@ -32,7 +32,8 @@ def can_dispatch(user: User | AnonymousUser) -> bool:
 
 @only_for(is_customer)
 def report_fault(request: HttpRequest) -> HttpResponse:
-    form = FaultReportForm(request.POST or None, user=request.user, initial=contact_initial(request.user))
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = FaultReportForm(data, files, user=request.user, initial=contact_initial(request.user))
     context = {
         "heading": _("Report a fault"),
         "intro": _("Tell us what is wrong; a repair crew is dispatched around the clock."),

@@ -162,7 +162,7 @@ def test_a_kinds_customer_step_is_offered_on_the_page_and_taken_through_the_api(
     order = actions.open_order(new, by=alice)
     client.force_login(alice)
     page = client.get(reverse("services:order", args=[order.number]))
-    assert [form.step.name for form in page.context["step_forms"]] == ["withdraw", "chase"]
+    assert [form.step.name for form in page.context["step_forms"]] == ["withdraw", "chase", "message"]
     # confirm is fault repair's step: known, but not this kind's.
     confirm = client.post(reverse("api:work-order-step", args=[order.number, "confirm"]))
     assert confirm.status_code == 409

@@ -152,7 +152,11 @@ def test_a_customer_confirms_the_restoration_and_the_order_closes(client, alice,
     walk_to_resolved(order, ray)
     client.force_login(alice)
     page = client.get(reverse("services:order", args=[order.number]))
-    assert [form.step.name for form in page.context["step_forms"]] == ["confirm", "dispute"]  # no chase when resolved
+    assert [form.step.name for form in page.context["step_forms"]] == [
+        "confirm",
+        "dispute",
+        "message",
+    ]  # no chase when resolved
     response = client.post(reverse("services:step", args=[order.number, "confirm"]))
     assert response.status_code == 302
     order.refresh_from_db()
