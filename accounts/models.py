@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, RowNumber
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -325,7 +326,7 @@ class LinkAttempt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.account_number} {self.attempted_at:%Y-%m-%d %H:%M}"
+        return f"{self.account_number} {timezone.localtime(self.attempted_at):%Y-%m-%d %H:%M}"
 
 
 class RateLimitHit(models.Model):
@@ -344,4 +345,4 @@ class RateLimitHit(models.Model):
         indexes = [models.Index(fields=["scope", "key", "hit_at"])]
 
     def __str__(self) -> str:
-        return f"{self.scope} {self.hit_at:%Y-%m-%d %H:%M}"
+        return f"{self.scope} {timezone.localtime(self.hit_at):%Y-%m-%d %H:%M}"

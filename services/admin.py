@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from services import kinds
+from services import events, kinds, sla
 from services.models import (
     Attachment,
     CalendarException,
@@ -45,15 +45,29 @@ class ReadOnlyMixin:
 
 class TimelineInline(ReadOnlyMixin, admin.TabularInline):
     model = TimelineEvent
-    fields = ["at", "kind", "actor", "old_value", "new_value", "note", "is_public"]
+    fields = ["at", "kind", "actor", "old_label", "new_label", "note", "is_public"]
+    readonly_fields = ["old_label", "new_label"]
     ordering = ["at", "pk"]
     extra = 0
+
+    @admin.display(description=_("from"))
+    def old_label(self, event: TimelineEvent) -> str:
+        return events.value_labels(event)[0]
+
+    @admin.display(description=_("to"))
+    def new_label(self, event: TimelineEvent) -> str:
+        return events.value_labels(event)[1]
 
 
 class ClockInline(ReadOnlyMixin, admin.TabularInline):
     model = Clock
-    fields = ["name", "state", "target", "unit", "started_at", "due_at", "warning_level", "breached_at", "stopped_at"]
+    fields = ["label", "state", "target", "unit", "started_at", "due_at", "warning_level", "breached_at", "stopped_at"]
+    readonly_fields = ["label"]
     extra = 0
+
+    @admin.display(description=_("time limit"))
+    def label(self, clock: Clock) -> str:
+        return sla.clock_label(clock.name)
 
 
 class AttachmentInline(ReadOnlyMixin, admin.TabularInline):
@@ -73,7 +87,7 @@ class WorkOrderAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "kind",
-        "sub_type",
+        "sub_type_label",
         "status",
         "priority",
         "grid",
@@ -87,6 +101,10 @@ class WorkOrderAdmin(ReadOnlyMixin, admin.ModelAdmin):
     date_hierarchy = "opened_at"
     show_full_result_count = False  # a count of every order on each page is not worth its query
     inlines = [ClockInline, TimelineInline, AttachmentInline]
+
+    @admin.display(description=_("sub-type"), ordering="sub_type")
+    def sub_type_label(self, order: WorkOrder) -> str:
+        return kinds.sub_type_label(order.kind, order.sub_type)
 
     def get_inlines(self, request: HttpRequest, obj: WorkOrder | None) -> list[type[admin.options.InlineModelAdmin]]:
         """The kind's particulars first (services.kinds), then what every order has."""
@@ -138,8 +156,8 @@ class SlaPolicyAdmin(admin.ModelAdmin):
     list_display = [
         "name",
         "order_kind",
-        "clock",
-        "sub_type",
+        "clock_label",
+        "sub_type_label",
         "area_type",
         "customer_class",
         "channel",
@@ -150,6 +168,14 @@ class SlaPolicyAdmin(admin.ModelAdmin):
     ]
     list_filter = ["order_kind", "clock", "unit", "area_type"]
     search_fields = ["name", "sub_type", "source"]
+
+    @admin.display(description=_("clock"), ordering="clock")
+    def clock_label(self, policy: SlaPolicy) -> str:
+        return sla.clock_label(policy.clock)
+
+    @admin.display(description=_("sub-type"), ordering="sub_type")
+    def sub_type_label(self, policy: SlaPolicy) -> str:
+        return kinds.sub_type_label(policy.order_kind, policy.sub_type) if policy.sub_type else "—"
 
 
 @admin.register(CalendarException)

@@ -68,6 +68,8 @@ class Kind:
     label: Promise
     # Status code → the statuses it may move to. Anything else is refused (services.actions.change_status).
     transitions: Mapping[str, frozenset[str] | set[str]]
+    # The kind's sub-types (WorkOrder.sub_type: a fault type, an application type) with their labels.
+    sub_types: Mapping[str, Promise] = field(default_factory=dict)
     # Statuses of this kind's own, beyond the backbone's (services.models.Status), with their labels.
     statuses: Mapping[str, Promise] = field(default_factory=dict)
     # The clocks this kind starts, with their labels (policies are rows: services.models.SlaPolicy).
@@ -148,6 +150,13 @@ def status_choices() -> list[tuple[str, Promise]]:
 def status_label(code: str) -> str:
     """A status code's label, or the code itself if nothing knows it (a kind no longer installed)."""
     return str(dict(status_choices()).get(code, code))
+
+
+def sub_type_label(kind: str, sub_type: str) -> str:
+    """A sub-type's label under its kind, or the code itself if the kind does not know it."""
+    registered = _registry.get(kind)
+    label = registered.sub_types.get(sub_type) if registered else None
+    return str(label) if label else sub_type
 
 
 def kind_label(code: str) -> str:

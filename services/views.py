@@ -30,7 +30,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import is_customer, is_employee, only_for
-from services import actions, attachments, idempotency, kinds, notifications, permissions, queues, steps, visits
+from services import actions, attachments, events, idempotency, kinds, notifications, permissions, queues, steps, visits
 from services.forms import (
     ActionNotApplicable,
     AttachmentForm,
@@ -45,15 +45,13 @@ from services.models import (
     Clock,
     ClockState,
     EventKind,
-    NotificationChannel,
-    Priority,
     ReturnVisit,
     Status,
     TimelineEvent,
     VisitChannel,
     WorkOrder,
 )
-from services.sla import ClockStatus, clock_label, clock_status
+from services.sla import ClockStatus, clock_status
 
 PAGE_SIZE = 25
 # The one-time token of a new-request form (new_request): 32 hex digits, a fresh uuid4 per form shown.
@@ -401,32 +399,11 @@ def _describe(event: TimelineEvent) -> TimelineEvent:
 
     Values are codes (a status, a clock's name and state, a priority, a channel); none may reach the page raw.
     """
-    kind, old, new = event.kind, event.old_value, event.new_value
-    if kind == EventKind.STATUS_CHANGED:
-        event.old_label, event.new_label = _status_label(old), _status_label(new)
-    elif kind in CLOCK_EVENTS:
-        # old_value is the clock's name, new_value its state or warning level (services.sla, services.escalation).
-        event.old_label, event.new_label = "", clock_label(old)
-        if kind == EventKind.CLOCK_STOPPED and new in ClockState.values:
-            event.new_label = f"{event.new_label} · {ClockState(new).label}"
-    elif kind == EventKind.PRIORITY_CHANGED:
-        event.old_label, event.new_label = _choice_label(Priority, old), _choice_label(Priority, new)
-    elif kind == EventKind.NOTIFICATION_SENT:
-        event.old_label, event.new_label = "", _choice_label(NotificationChannel, new)
-    else:
-        event.old_label, event.new_label = old, new
+    event.old_label, event.new_label = events.value_labels(event)
     event.actor_label = _actor_label(event)
     return event
 
 
-CLOCK_EVENTS = {
-    EventKind.CLOCK_STARTED,
-    EventKind.CLOCK_PAUSED,
-    EventKind.CLOCK_RESUMED,
-    EventKind.CLOCK_STOPPED,
-    EventKind.SLA_WARNING,
-    EventKind.SLA_BREACH,
-}
 # What a customer does themselves; anything else recorded under a customer (triage and routing on their report,
 # the priority their chase raises, clocks) happened automatically.
 CUSTOMER_ACTS = {EventKind.CREATED, EventKind.CHASE, EventKind.COMMENT, EventKind.ATTACHMENT, EventKind.RETURN_VISIT}
@@ -449,15 +426,3 @@ def _customer_act(event: TimelineEvent) -> bool:
         disputed = (event.old_value, event.new_value) == (Status.RESOLVED, Status.ASSIGNED)
         return confirmed or disputed
     return event.kind in CUSTOMER_ACTS
-
-
-def _status_label(value: str) -> str:
-    return kinds.status_label(value)
-
-
-def _choice_label(choices: type, value: str) -> str:
-    """The label of a stored choice (a status, a priority stored as text), or the value if it is none of them."""
-    for choice in choices:
-        if str(choice.value) == str(value):
-            return str(choice.label)
-    return value

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from services.applications.forms import CASE_STEPS
-from services.applications.models import SERVICE_APPLICATION
+from services.applications.models import SERVICE_APPLICATION, ServiceApplicationType
 from services.kinds import Entry, Kind
 from services.models import Status
 from services.models.orders import GENERAL_TRANSITIONS
@@ -21,6 +21,7 @@ MESSAGES: dict[str, MessageTemplate] = {
 KIND = Kind(
     code=SERVICE_APPLICATION,
     label=_("Service application"),
+    sub_types=dict(ServiceApplicationType.choices),
     transitions=GENERAL_TRANSITIONS,
     actions=CASE_STEPS,
     particulars="application",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Customer, Department, ElectricityAccount, ServiceGrid, User
@@ -200,7 +201,7 @@ class TimelineEvent(models.Model):
         indexes = [models.Index(fields=["order", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.order_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.order_id} {self.kind} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 def attachment_path(attachment: Attachment, filename: str) -> str:

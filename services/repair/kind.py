@@ -9,7 +9,7 @@ from services.models import Status, WorkOrder
 from services.notifications import MessageTemplate
 from services.repair import actions
 from services.repair.forms import CREW_STEPS
-from services.repair.models import FAULT_REPAIR, RepairStatus
+from services.repair.models import FAULT_REPAIR, FaultType, RepairStatus
 from services.repair.routing import route_to_crew
 from services.repair.views import can_dispatch
 
@@ -97,6 +97,7 @@ MESSAGES: dict[str, MessageTemplate] = {
 KIND = Kind(
     code=FAULT_REPAIR,
     label=_("Fault repair"),
+    sub_types=dict(FaultType.choices),
     transitions=TRANSITIONS,
     statuses=dict(RepairStatus.choices),
     clocks={"arrival": _("Arrival on site"), "restoration": _("Restoration of power")},

@@ -7,6 +7,7 @@ services/models/ with the rest of the kind, which needs no migration.
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ServiceGrid, User
@@ -67,7 +68,7 @@ class OutageEvent(models.Model):
         indexes = [models.Index(fields=["grid"], condition=models.Q(restored_at__isnull=True), name="outage_live_idx")]
 
     def __str__(self) -> str:
-        return f"{self.grid_id} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.grid_id} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
 
 
 class FaultReport(models.Model):
