@@ -401,7 +401,7 @@ class CustomerStepApi(APIView):
         tags=["work orders"],
         summary=_("Take a customer's step on your own request"),
         description=_(
-            "Steps: chase (催办) on any open request; a fault repair adds confirm and dispute (with a note)."
+            "Steps: chase (催办) and message (with a note) on any open request, and those of the request's own kind."
         ),
         parameters=[
             NUMBER_IN_PATH,
