@@ -65,11 +65,15 @@ CLIENTS = 4
 # --- The drill's gateways: they record every send, so that a message sent twice shows ----------------------
 
 
-def record_send(channel: str, address: str, text: str) -> None:
-    """Append one line per send; one write with O_APPEND, so lines from several processes never interleave."""
+def record_send(channel: str, address: str, text: str, message_id: str) -> None:
+    """Append one line per send; one write with O_APPEND, so lines from several processes never interleave.
+
+    Like the gateways services.gateways.SmsBackend asks for, a send whose message id was taken before is not
+    delivered again: the counting below reads the first line of an id as the delivery and the rest as repeats.
+    """
     time.sleep(GATEWAY_DELAY)  # the gateway accepts the message at the end of its round trip
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    line = json.dumps({"channel": channel, "to": address, "digest": digest}) + "\n"
+    line = json.dumps({"channel": channel, "to": address, "digest": digest, "id": message_id}) + "\n"
     fd = os.open(os.environ[GATEWAY_LOG], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         os.write(fd, line.encode())
@@ -80,8 +84,8 @@ def record_send(channel: str, address: str, text: str) -> None:
 class DrillSmsBackend:
     """SMS_BACKEND for the drill (services.gateways.SmsBackend's interface)."""
 
-    def send(self, phone: str, text: str) -> None:
-        record_send("sms", phone, text)
+    def send(self, phone: str, text: str, *, message_id: str) -> None:
+        record_send("sms", phone, text, message_id)
 
 
 class DrillEmailBackend(BaseEmailBackend):
@@ -89,7 +93,7 @@ class DrillEmailBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages: list) -> int:
         for message in email_messages:
-            record_send("email", ",".join(message.to), message.body)
+            record_send("email", ",".join(message.to), message.body, message.extra_headers.get("Message-ID", ""))
         return len(email_messages)
 
 
@@ -447,12 +451,16 @@ def pending_made_before(moment: float, wall_offset: float) -> int:
 
 
 def gateway_duplicates(stack: Stack) -> int:
-    """Sends the gateways recorded beyond the sent rows with the same channel, address and text."""
+    """Messages delivered beyond the sent rows with the same channel, address and text (repeats of one message
+    id, which the row's retry after a lost commit sends, are dropped by the gateway and not counted)."""
     log = Path(stack.env[GATEWAY_LOG])
-    sends = Counter()
+    sends, seen = Counter(), set()
     if log.exists():
         for line in log.read_text().splitlines():
             entry = json.loads(line)
+            if entry["id"] and entry["id"] in seen:
+                continue  # a repeat of a message the gateway took already: not delivered twice
+            seen.add(entry["id"])
             sends[(entry["channel"], entry["to"], entry["digest"])] += 1
     rows = Counter()
     sql = (

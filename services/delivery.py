@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -41,13 +41,25 @@ def _due(now: datetime) -> Q:
     return Q(state=NotificationState.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
 
 
+def message_id(row: Notification) -> str:
+    """The row's id for the gateway: the same on every attempt, so that a repeat is recognised as one."""
+    return f"notification-{row.pk}"
+
+
 def _send(row: Notification) -> None:
-    """Hand the rendered message to its channel; raise when the channel did not take it."""
+    """Hand the rendered message to its channel; raise when the channel did not take it.
+
+    Both channels carry the row's stable id (services.gateways.SmsBackend explains why): an SMS gateway as its
+    idempotency key, e-mail as the Message-ID, by which mail servers and clients drop a repeat.
+    """
     if row.channel == NotificationChannel.EMAIL:
         address = row.address or (row.recipient.email if row.recipient else "")
-        send_mail(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
+        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "portal.local"
+        headers = {"Message-ID": f"<{message_id(row)}@{domain}>"}
+        EmailMessage(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [address], headers=headers).send()
     elif row.channel == NotificationChannel.SMS:
-        sms_backend().send(row.address or (row.recipient.phone if row.recipient else ""), row.body)
+        phone = row.address or (row.recipient.phone if row.recipient else "")
+        sms_backend().send(phone, row.body, message_id=message_id(row))
     # The inbox needs no sending: a sent inbox row is the message in the recipient's inbox.
 
 

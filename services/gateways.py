@@ -19,17 +19,23 @@ class SmsError(Exception):
 
 
 class SmsBackend:
-    """Send one text message to one mobile number; raise SmsError (or any exception) when it was not taken."""
+    """Send one text message to one mobile number; raise SmsError (or any exception) when it was not taken.
 
-    def send(self, phone: str, text: str) -> None:
+    `message_id` is the same for every attempt at one outbox row. Delivery is at least once: if the database
+    fails between the gateway taking a message and the row being marked sent, the row is sent again with the
+    same id. A backend must pass the id to its operator as the request's idempotency key (or keep the ids it has
+    sent for a day and drop a repeat), so that the recipient gets the message once.
+    """
+
+    def send(self, phone: str, text: str, *, message_id: str) -> None:
         raise NotImplementedError
 
 
 class RecordingSmsBackend(SmsBackend):
     """The default: sends nothing, writes the message to the log (development, demo and tests)."""
 
-    def send(self, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", phone, text)
+    def send(self, phone: str, text: str, *, message_id: str) -> None:
+        logger.info("SMS %s to %s: %s", message_id, phone, text)
 
 
 def sms_backend() -> SmsBackend:

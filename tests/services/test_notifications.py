@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 class BrokenGateway(SmsBackend):
     """An operator's gateway that is down: the one true external these tests fake."""
 
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, *, message_id: str) -> None:
         raise SmsError("gateway down")
 
 
@@ -45,7 +45,7 @@ class SlowCountingGateway(SmsBackend):
     sent: list[tuple[str, str]] = []
     lock = threading.Lock()
 
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, *, message_id: str) -> None:
         time.sleep(0.5)
         with self.lock:
             self.sent.append((phone, text))
@@ -157,7 +157,7 @@ def test_the_default_sms_gateway_records_the_message(alice, caplog) -> None:
     row = Notification.objects.get()
     assert row.state == NotificationState.SENT
     assert row.body.startswith("Your request N1 is closed.")
-    assert f"SMS to 13900000001: {row.body}" in caplog.messages
+    assert f"SMS notification-{row.pk} to 13900000001: {row.body}" in caplog.messages
 
 
 def test_an_inbox_message_arrives_unread_and_can_be_marked_read(alice) -> None:
@@ -366,3 +366,32 @@ def test_the_navigation_shows_the_unread_count_with_one_query(alice, django_asse
     request.user = AnonymousUser()
     with django_assert_num_queries(0):
         assert inbox(request) == {"inbox_unread": 0}
+
+
+def test_every_attempt_at_one_row_carries_the_same_message_id(alice, settings):
+    """A row sent again after the database lost the first send's outcome is recognisable as the same message."""
+    settings.SMS_BACKEND = "tests.services.test_notifications.IdRecordingGateway"
+    IdRecordingGateway.ids = []
+    order = make_order(alice)
+    notify_contact(order, template="order_closed", phone="13900000009", dedupe="once")
+    row = Notification.objects.get(channel="sms")
+    deliver_notifications([row.pk])
+    Notification.objects.filter(pk=row.pk).update(state="pending")  # as if the commit had failed
+    deliver_notifications([row.pk])
+    assert IdRecordingGateway.ids == [f"notification-{row.pk}"] * 2
+
+
+def test_an_email_carries_the_rows_message_id(alice):
+    reachable(alice, email="alice@example.com")
+    order = make_order(alice)
+    notify(order, template="order_closed", recipients=[alice], channels=["email"], dedupe="mail")
+    row = Notification.objects.get(channel="email")
+    deliver_notifications([row.pk])
+    assert mail.outbox[-1].extra_headers["Message-ID"] == f"<notification-{row.pk}@portal.local>"
+
+
+class IdRecordingGateway(SmsBackend):
+    ids: list[str] = []
+
+    def send(self, phone: str, text: str, *, message_id: str) -> None:
+        self.ids.append(message_id)
