@@ -364,15 +364,7 @@ class WorkOrderActionApi(APIView):
         form = action_form(_form_data(request.data), order=order, prefix="")
         if not form.is_valid():
             raise exceptions.ValidationError({field: list(errors) for field, errors in form.errors.items()})
-        try:
-            form.perform(request.user)
-        except REFUSALS as refusal:
-            raise refused(refusal) from refusal
-        except ValidationError as error:
-            raise invalid(error) from error
-        return Response(
-            WorkOrderDetailApi.OutputSerializer(detail_of(visible_order(request.user, number), request.user)).data
-        )
+        return take_step(request, number, lambda: form.perform(request.user))
 
 
 def _form_data(data: dict) -> dict:
@@ -434,14 +426,23 @@ class CustomerStepApi(APIView):
         note = serializer.validated_data["note"]
         if taken.note_required and not note.strip():
             raise exceptions.ValidationError({"note": [_("This field is required.")]})
-        try:
-            taken.perform(order, by=request.user, note=note)
-        except REFUSALS as refusal:
-            raise refused(refusal) from refusal
-        except (actions.ChaseTooSoon, actions.TooManyMessages) as too_soon:
-            raise exceptions.Throttled(too_soon.retry_after(timezone.now()), detail=too_soon.message) from too_soon
-        except ValidationError as error:
-            raise invalid(error) from error
-        return Response(
-            WorkOrderDetailApi.OutputSerializer(detail_of(visible_order(request.user, number), request.user)).data
-        )
+        return take_step(request, number, lambda: taken.perform(order, by=request.user, note=note))
+
+
+def take_step(request: Request, number: str, step: Callable[[], object]) -> Response:
+    """Run one action or step on the order and answer with the order as it is now.
+
+    A move the workflow refuses is 409, a step taken too often 429 with Retry-After, a refusal by the action
+    (django ValidationError) 400; nothing changes in any of them.
+    """
+    try:
+        step()
+    except REFUSALS as refusal:
+        raise refused(refusal) from refusal
+    except (actions.ChaseTooSoon, actions.TooManyMessages) as too_soon:
+        raise exceptions.Throttled(too_soon.retry_after(timezone.now()), detail=too_soon.message) from too_soon
+    except ValidationError as error:
+        raise invalid(error) from error
+    return Response(
+        WorkOrderDetailApi.OutputSerializer(detail_of(visible_order(request.user, number), request.user)).data
+    )
