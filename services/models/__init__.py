@@ -1,5 +1,6 @@
 """The work-order backbone's models; each kind of request keeps its own in its package (docs/architecture.md)."""
 
+from services.models.figures import GridFigures
 from services.models.notifications import Notification, NotificationChannel, NotificationState
 from services.models.orders import (
     Attachment,
@@ -22,6 +23,7 @@ __all__ = [
     "Clock",
     "ClockState",
     "EventKind",
+    "GridFigures",
     "Notification",
     "NotificationChannel",
     "NotificationState",
