@@ -123,8 +123,13 @@ def closed_history(orders: WorkOrderQuerySet) -> WorkOrderQuerySet:
 
 
 def for_rows(orders: WorkOrderQuerySet) -> WorkOrderQuerySet:
-    """What a list row shows besides the order itself, joined rather than fetched per row."""
-    return orders.select_related("grid", "account", "assigned_to", "department")
+    """What a list row shows besides the order itself, fetched for the page's rows only, one query each.
+
+    Joined instead, PostgreSQL joins every open order to its account, 台区, department and assignee before it
+    sorts them by urgency and keeps 25: at 1,000,000 accounts the staff API list took 39 ms that way and
+    15 ms ranked alone (bench/README.md); four queries on the page's ids add about a millisecond.
+    """
+    return orders.prefetch_related("grid", "account", "assigned_to", "department")
 
 
 def customer_orders(user: User, now: datetime) -> WorkOrderQuerySet:
