@@ -132,6 +132,11 @@ def for_rows(orders: WorkOrderQuerySet) -> WorkOrderQuerySet:
     return orders.prefetch_related("grid", "account", "assigned_to", "department")
 
 
+def joined_for_rows(orders: WorkOrderQuerySet) -> WorkOrderQuerySet:
+    """for_rows() in one query, for a customer's own few orders, where joining costs less than four round trips."""
+    return orders.select_related("grid", "account", "assigned_to", "department")
+
+
 def customer_orders(user: User, now: datetime) -> WorkOrderQuerySet:
     """A customer's requests, newest first, each with its next deadline."""
     orders = with_deadlines(WorkOrder.objects.visible_to(user), now)
