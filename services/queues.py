@@ -26,7 +26,7 @@ COUNT_CAP = 1000
 
 
 class CappedPaginator(Paginator):
-    """A paginator whose count stops at COUNT_CAP + 1 (shown as "1000+"), so deep pages stay unreachable.
+    """A paginator whose count stops at COUNT_CAP + 1 ("more than 1000"), so deep pages stay unreachable.
 
     The count is `SELECT COUNT(*) FROM (SELECT id … LIMIT cap + 1)`, without the urgency order or the
     deadlines' subqueries: its cost is bounded by the cap, not by the city.
