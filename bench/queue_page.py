@@ -22,20 +22,20 @@ BENCH_DATABASE = "portal_bench_queue"
 TARGET_MS = 150
 
 
-def database(reuse: bool) -> str:
-    """Drop and create portal_bench_queue (unless reused), and return its URL."""
+def database(name: str, reuse: bool) -> str:
+    """Drop and create the bench's database (unless reused), and return its URL."""
     import psycopg
 
     with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]).fetchone()
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not (reuse and exists):
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
-    return f"{SERVER_URL}/{BENCH_DATABASE}"
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {name}")
+    return f"{SERVER_URL}/{name}"
 
 
-def setup_django(reuse: bool) -> None:
-    os.environ["DATABASE_URL"] = database(reuse)
+def setup_django(name: str, reuse: bool) -> None:
+    os.environ["DATABASE_URL"] = database(name, reuse)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     sys.path.insert(0, str(BASE_DIR))
     import django
@@ -50,7 +50,7 @@ def seed(accounts: int, orders: int, seed: int) -> dict[str, str]:
     from django.core.management import call_command
     from django.db import connection
 
-    from services import demo
+    from portal import demo_orders as demo
 
     call_command("migrate", verbosity=0)
     started = time.monotonic()
@@ -139,10 +139,11 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=500_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--requests", type=int, default=50)
-    parser.add_argument("--reuse", action="store_true", help="Keep portal_bench_queue if it exists.")
+    parser.add_argument("--database", default=BENCH_DATABASE, help="The bench's own database (default: %(default)s).")
+    parser.add_argument("--reuse", action="store_true", help="Keep the database if it exists.")
     parser.add_argument("--explain", action="store_true", help="Print EXPLAIN ANALYZE of the page's query.")
     arguments = parser.parse_args()
-    setup_django(arguments.reuse)
+    setup_django(arguments.database, arguments.reuse)
     from django.conf import settings
     from django.db import connection
     from django.test import Client

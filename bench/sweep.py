@@ -33,15 +33,19 @@ NOW = datetime(2026, 11, 20, 18, 0, tzinfo=SHANGHAI)  # a Friday evening
 MINUTE = timedelta(minutes=1)
 
 
-def fresh_database() -> str:
+def database(name: str, reuse: bool) -> tuple[str, bool]:
+    """Drop and create the bench's database (unless reused); its URL, and whether it was kept."""
     with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
-    return f"{SERVER_URL}/{BENCH_DATABASE}"
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not (reuse and exists):
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {name}")
+    return f"{SERVER_URL}/{name}", bool(reuse and exists)
 
 
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = fresh_database()
+def setup_django(name: str, reuse: bool) -> bool:
+    """Point Django at the bench's database; True if it holds the clocks of an earlier run."""
+    os.environ["DATABASE_URL"], kept = database(name, reuse)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     sys.path.insert(0, str(BASE_DIR))
     import django
@@ -50,6 +54,9 @@ def setup_django() -> None:
     from portal.celery import app
 
     app.conf.broker_url = "memory://"
+    from services.models import Clock
+
+    return kept and Clock.objects.exists()
 
 
 def groups(open_clocks: int, crossing: int) -> list[dict[str, object]]:
@@ -161,24 +168,31 @@ def put_back(rows: list[dict[str, object]]) -> None:
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 
+STATEMENTS: list[tuple[float, str]] = []  # (ms, start of the SQL) of the last sweep, for --statements
+CPU_SECONDS: list[float] = []  # this process's CPU time per sweep: wall time minus it is the server and the wait
+
+
 def timed_sweep(now: datetime) -> tuple[int, float, int]:
     """Crossings, seconds and queries of one sweep at `now`."""
     from django.db import connection
 
     from services import escalation
 
-    queries = 0
+    STATEMENTS.clear()
 
     def count(execute, sql, params, many, context):
-        nonlocal queries
-        queries += 1
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            STATEMENTS.append(((time.perf_counter() - started) * 1000, " ".join(sql.split())[:110]))
 
     with connection.execute_wrapper(count):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         crossed = escalation.sweep(now=now)
         seconds = time.perf_counter() - started
-    return crossed, seconds, queries
+        CPU_SECONDS.append(time.process_time() - cpu)
+    return crossed, seconds, len(STATEMENTS)
 
 
 def main() -> None:
@@ -186,15 +200,21 @@ def main() -> None:
     parser.add_argument("--open", type=int, default=200_000)
     parser.add_argument("--crossing", type=int, default=2_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--database", default=BENCH_DATABASE, help="The bench's own database (default: %(default)s).")
+    parser.add_argument("--reuse", action="store_true", help="Keep the clocks of an earlier run (same sizes).")
+    parser.add_argument("--statements", action="store_true", help="Print each statement's ms in the last round.")
     arguments = parser.parse_args()
-    setup_django()
+    kept = setup_django(arguments.database, arguments.reuse)
     from django.core.management import call_command
     from django.db import connection
 
     call_command("migrate", verbosity=0)
     rows = groups(arguments.open, arguments.crossing)
     started = time.perf_counter()
-    insert_clocks(rows)
+    if kept:
+        put_back(rows)
+    else:
+        insert_clocks(rows)
     inserted = time.perf_counter() - started
 
     _, baseline_seconds, baseline_queries = timed_sweep(NOW - 5 * MINUTE)
@@ -203,6 +223,7 @@ def main() -> None:
         if round_number:
             put_back(rows)
         runs.append(timed_sweep(NOW))
+    last_statements = list(STATEMENTS)
     _, again_seconds, again_queries = timed_sweep(NOW)
 
     crossed, _, queries = runs[-1]
@@ -211,11 +232,13 @@ def main() -> None:
         "database": f"{connection.settings_dict['NAME']} on PostgreSQL {connection.pg_version}",
         "open clocks": arguments.open,
         "crossing": crossed,
-        "insert seconds": f"{inserted:.1f}",
+        "insert (or put back) seconds": f"{inserted:.1f}",
         "baseline sweep (nothing crossing) seconds": f"{baseline_seconds:.3f}",
         "baseline queries": baseline_queries,
         "sweep seconds, each round": ", ".join(f"{seconds:.3f}" for _, seconds, _ in runs),
         "sweep seconds, median": f"{median:.3f}",
+        "CPU seconds of this process, each round": ", ".join(f"{cpu:.3f}" for cpu in CPU_SECONDS[1 : 1 + len(runs)]),
+        "statements' ms in the last round (client and server)": f"{sum(ms for ms, _ in last_statements):.0f}",
         "sweep queries": queries,
         "sweep / baseline": f"{median / baseline_seconds:.0f}",
         "re-sweep at the same instant seconds": f"{again_seconds:.3f}",
@@ -223,6 +246,8 @@ def main() -> None:
         f"target (one sweep in at most {TARGET_SECONDS:.0f} s)": "met" if median <= TARGET_SECONDS else "MISSED",
     }
     sys.stdout.writelines(f"{label}: {value}\n" for label, value in figures.items())
+    if arguments.statements:
+        sys.stdout.writelines(f"  {ms:8.1f} ms  {sql}\n" for ms, sql in last_statements)
 
 
 if __name__ == "__main__":

@@ -195,6 +195,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "services.tasks.deliver_pending_notifications",
         "schedule": 60.0,
     },
+    # The home pages' figures per 台区 (services.figures): counted here, never on a page view.
+    "refresh-grid-figures": {"task": "services.tasks.refresh_grid_figures", "schedule": 300.0},
 }
 
 # --- Authentication -------------------------------------------------------------------------------------

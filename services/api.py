@@ -25,6 +25,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, serializers, status
 from rest_framework.generics import ListAPIView
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,8 +37,8 @@ from accounts.permissions import IsCustomer, IsEmployee, is_customer
 from services import actions, idempotency, kinds, queues, steps, visits
 from services.forms import STAFF_CHANNELS, ActionNotApplicable, action_for, action_names, actions_for, can_enter_orders
 from services.models import Channel, Clock, Priority, TimelineEvent, WorkOrder
-from services.models.orders import WorkOrderQuerySet
-from services.queues import SlaState
+from services.models.orders import CLOSED, WorkOrderQuerySet
+from services.queues import CappedPaginator, SlaState, State
 from services.sla import ClockStatus, clock_status
 
 NUMBER_IN_PATH = OpenApiParameter("number", str, OpenApiParameter.PATH, description=_("The work order's number."))
@@ -113,10 +114,19 @@ class WorkOrderFilter(filters.FilterSet):
         method="filter_assigned",
         label=_("Whose orders (staff)"),
     )
+    # Only validated and documented here: WorkOrderListApi.get_queryset reads it, as it decides the order too.
+    state = filters.ChoiceFilter(
+        choices=State.choices,
+        method="keep",
+        label=_("Open orders (staff's default, most urgent first) or closed ones (latest closure first)"),
+    )
 
     class Meta:
         model = WorkOrder
-        fields = ["kind", "status", "grid", "sla_state", "assigned"]
+        fields = ["kind", "status", "grid", "sla_state", "assigned", "state"]
+
+    def keep(self, orders: WorkOrderQuerySet, name: str, value: str) -> WorkOrderQuerySet:
+        return orders
 
     def filter_sla(self, orders: WorkOrderQuerySet, name: str, value: str) -> WorkOrderQuerySet:
         return queues.filter_sla_state(orders, value)
@@ -124,6 +134,36 @@ class WorkOrderFilter(filters.FilterSet):
     def filter_assigned(self, orders: WorkOrderQuerySet, name: str, value: str) -> WorkOrderQuerySet:
         user = self.request.user
         return queues.assigned_to(orders, user) if value == "me" else queues.of_team(orders, user)
+
+
+class CappedPagination(PageNumberPagination):
+    """Page numbers with a count that stops at services.queues.COUNT_CAP + 1; `count_is_capped` says so."""
+
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data: list) -> Response:
+        response = super().get_paginated_response(data)
+        response.data["count_is_capped"] = self.page.paginator.is_capped
+        return response
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["count"]["description"] = str(
+            _("Exact up to 1000; past that 1001, and count_is_capped is true (narrow the filters to see more).")
+        )
+        paginated["properties"]["count_is_capped"] = {"type": "boolean"}
+        paginated["required"] = [*paginated.get("required", ["count", "results"]), "count_is_capped"]
+        return paginated
+
+
+def list_state(user: User, state: str, status: str) -> str:
+    """Which orders the list shows: as asked; else a closed status's history; else open ones for staff, and
+    everything of a customer's own (their few orders, open or not)."""
+    if state in (State.OPEN, State.CLOSED):
+        return state
+    if status in CLOSED:
+        return State.CLOSED
+    return State.OPEN if user.is_employee else ""
 
 
 class WorkOrderListApi(ListAPIView):
@@ -148,6 +188,7 @@ class WorkOrderListApi(ListAPIView):
     queryset = WorkOrder.objects.none()  # for the schema; get_queryset() decides what the caller sees
     serializer_class = OutputSerializer
     filterset_class = WorkOrderFilter
+    pagination_class = CappedPagination
 
     @extend_schema(
         operation_id="work_orders_list",
@@ -155,15 +196,27 @@ class WorkOrderListApi(ListAPIView):
         summary=_("The work orders the caller may see, most urgent first"),
         description=_(
             "Breached first, then by time left on the earliest running clock, then priority, then age. "
-            "A customer gets their own requests; staff every order, or with assigned=me / team their queues."
+            "A customer gets their own requests; staff every open order, or with assigned=me / team their "
+            "queues. state=closed lists closed and cancelled orders instead, the latest closure first "
+            "(the default for a status filter of closed or cancelled). The count stops at 1001."
         ),
     )
     def get(self, request: Request) -> Response:
         return super().get(request)
 
     def get_queryset(self) -> WorkOrderQuerySet:
-        orders = queues.with_deadlines(WorkOrder.objects.visible_to(self.request.user), timezone.now())
-        return queues.for_rows(queues.urgent_first(orders))
+        """Urgency is ranked among open orders only: ranking the city's closed ones too took seconds."""
+        user, params = self.request.user, self.request.query_params
+        orders = WorkOrder.objects.visible_to(user)
+        state = list_state(user, params.get("state", ""), params.get("status", ""))
+        if state == State.CLOSED:
+            orders = queues.closed_history(orders)
+        elif state == State.OPEN:
+            orders = orders.open()
+        orders = queues.with_deadlines(orders, timezone.now())
+        orders = orders if state == State.CLOSED else queues.urgent_first(orders)
+        # A customer's few orders are joined at no cost; staff lists fetch a page's related rows after ranking.
+        return queues.for_rows(orders) if user.is_employee else queues.joined_for_rows(orders)
 
 
 class WorkOrderDetailApi(APIView):
@@ -425,7 +478,7 @@ class CustomerStepApi(APIView):
         serializer.is_valid(raise_exception=True)
         note = serializer.validated_data["note"]
         if taken.note_required and not note.strip():
-            raise exceptions.ValidationError({"note": [_("This field is required.")]})
+            raise exceptions.ValidationError({"note": [_("Write a note for this step.")]})
         return take_step(request, number, lambda: taken.perform(order, by=request.user, note=note))
 
 

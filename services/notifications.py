@@ -294,29 +294,23 @@ INSERT_TYPES = ["bigint", "text", "text", "text", "jsonb", "text", "bigint", "te
 
 
 def _insert_postgresql(rows: list[Notification]) -> list[int]:
-    """One INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING RETURNING id.
+    """One INSERT … SELECT FROM jsonb_to_recordset(one document) ON CONFLICT DO NOTHING RETURNING id.
 
     bulk_create's Python took over half a second for the 4,800 messages of the benchmark's sweep
-    (bench/sweep.py); this does the same (insert what is new by dedupe key, return exactly those) in a fraction.
+    (bench/sweep.py). Arrays unnested did better, but psycopg quotes each element of a text array in Python,
+    a regular expression per JSON quote: 0.6 s of the sweep's 1.5 s on the busy 2-core machine. One JSON
+    document is encoded in C and quoted once; PostgreSQL parses it in milliseconds.
     """
-    contexts: dict[int, str] = {}  # rows of one event share their context dict: serialise it once
-    values = [
-        [row.recipient_id for row in rows],
-        [row.address for row in rows],
-        [row.channel for row in rows],
-        [row.template for row in rows],
-        [contexts.setdefault(id(row.context), json.dumps(row.context)) for row in rows],
-        [row.language for row in rows],
-        [row.order_id for row in rows],
-        [row.dedupe_key for row in rows],
-    ]
-    arrays = ", ".join(f"%s::{kind}[]" for kind in INSERT_TYPES)
+    document = json.dumps(
+        [{column: getattr(row, column) for column in INSERT_COLUMNS} for row in rows], ensure_ascii=False
+    )
+    record = ", ".join(f"{column} {kind}" for column, kind in zip(INSERT_COLUMNS, INSERT_TYPES, strict=True))
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Notification._meta.db_table} ({', '.join(INSERT_COLUMNS)}, subject, body, state, "
-            f"attempts, last_error, created_at) SELECT *, '', '', %s, 0, '', %s FROM unnest({arrays}) "
-            "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
-            [NotificationState.PENDING, rows[0].created_at, *values],
+            f"attempts, last_error, created_at) SELECT {', '.join(INSERT_COLUMNS)}, '', '', %s, 0, '', %s "
+            f"FROM jsonb_to_recordset(%s::jsonb) AS row({record}) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+            [NotificationState.PENDING, rows[0].created_at, document],
         )
         return [pk for (pk,) in cursor.fetchall()]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from services import delivery, escalation, idempotency
+from services import delivery, escalation, figures, idempotency
 
 
 @shared_task
@@ -33,3 +33,9 @@ def deliver_pending_notifications() -> int:
 def purge_idempotency_keys() -> int:
     """Forget the idempotency keys older than a day; beat, hourly."""
     return idempotency.purge_expired()
+
+
+@shared_task
+def refresh_grid_figures() -> int:
+    """Recount customers, accounts and open orders per 台区 for the home pages; beat, every five minutes."""
+    return figures.refresh_grid_figures()

@@ -67,7 +67,7 @@ REFUSALS = (actions.TransitionRefused, actions.ChaseRefused, visits.VisitRefused
 @only_for(is_customer)
 def my_requests(request: HttpRequest) -> HttpResponse:
     orders = queues.customer_orders(request.user, timezone.now())
-    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = queues.CappedPaginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "services/my_requests.html", {"page": page})
 
 
@@ -246,7 +246,7 @@ def team_queue(request: HttpRequest) -> HttpResponse:
 def _queue_page(request: HttpRequest, orders: object, title: str) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     orders = queues.for_rows(queues.filter_orders(orders, **form.criteria()))
-    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = queues.CappedPaginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "form": form, "title": title, "now": timezone.now()}
     return render(request, "services/queue.html", context)
 

@@ -1,5 +1,6 @@
 """The work-order backbone's models; each kind of request keeps its own in its package (docs/architecture.md)."""
 
+from services.models.figures import GridFigures
 from services.models.idempotency import IdempotencyKey
 from services.models.notifications import Notification, NotificationChannel, NotificationState
 from services.models.orders import (
@@ -24,6 +25,7 @@ __all__ = [
     "ClockState",
     "EventKind",
     "IdempotencyKey",
+    "GridFigures",
     "Notification",
     "NotificationChannel",
     "NotificationState",

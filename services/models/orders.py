@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +70,9 @@ class WorkOrderQuerySet(models.QuerySet["WorkOrder"]):
     def open(self) -> WorkOrderQuerySet:
         return self.exclude(status__in=CLOSED)
 
+    def closed(self) -> WorkOrderQuerySet:
+        return self.filter(status__in=CLOSED)
+
     def visible_to(self, user: User | AnonymousUser) -> WorkOrderQuerySet:
         """Staff see every order (requests pass between units, never back to the customer); a customer sees
         the orders they reported and those on their linked accounts; nobody else sees any."""
@@ -76,7 +80,20 @@ class WorkOrderQuerySet(models.QuerySet["WorkOrder"]):
             return self.none()
         if user.is_employee:
             return self.all()
-        return self.filter(models.Q(reported_by=user) | models.Q(account__linked_user=user))
+        return self.filter(pk__in=self.ids_of_customer(user))
+
+    def ids_of_customer(self, user: User) -> models.QuerySet:
+        """The ids of the orders `user` reported UNION those on accounts linked to them, for `pk__in`.
+
+        Written as `reported_by = me OR account.linked_user = me` the condition spans two tables, and
+        PostgreSQL can only answer it by scanning every order and every account (558 ms at 100,000 orders);
+        each half of the union is an index lookup (the foreign keys' indexes), so the customer's lists cost
+        what their own few orders cost (tests/services/test_plans.py holds the plan to it).
+        """
+        everything = self.model._default_manager.order_by()
+        reported = everything.filter(reported_by=user).values("pk")
+        on_linked_accounts = everything.filter(account__linked_user=user).values("pk")
+        return reported.union(on_linked_accounts)
 
 
 class WorkOrder(models.Model):
@@ -147,6 +164,15 @@ class WorkOrder(models.Model):
             ),
             models.Index(fields=["grid"], condition=~models.Q(status__in=CLOSED), name="order_open_grid_idx"),
             models.Index(fields=["kind", "status"]),
+            # The history of closed orders (services.queues.closed_history), newest closure first: read through
+            # this index a page costs the same among 500,000 closed orders as among fifty. An order closed
+            # without a time (older data) sorts by its opening; SQLite has no NULLS LAST in an index.
+            models.Index(
+                Coalesce("closed_at", "opened_at").desc(),
+                models.F("id").desc(),
+                condition=models.Q(status__in=CLOSED),
+                name="order_closed_at_idx",
+            ),
         ]
 
     def __str__(self) -> str:

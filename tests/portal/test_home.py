@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AreaType, DepartmentKind, ElectricityAccount, MeterReading
+from services.figures import refresh_grid_figures
 from tests.factories import (
     CustomerFactory,
     DepartmentFactory,
@@ -143,6 +144,7 @@ def test_a_grid_manager_sees_the_department_and_its_grids_with_their_own_first(c
     # Two accounts of one customer in grace's grid: one customer, two accounts (alice has the third).
     customer = CustomerFactory()
     ElectricityAccountFactory.create_batch(2, grid=grid, customer=customer)
+    refresh_grid_figures()
     client.force_login(grace)
 
     response = client.get(reverse("portal:home"))
@@ -152,6 +154,25 @@ def test_a_grid_manager_sees_the_department_and_its_grids_with_their_own_first(c
     assert station.name in text and "Local supply station" in text and "市供电公司" in text
     assert text.count('class="own-grid"') == 1
     assert "Special remote area" not in text and "Rural" in text
+
+
+def test_the_staff_home_shows_the_roll_ups_figures_not_a_count_made_on_the_view(client, grace, grid, alice):
+    refresh_grid_figures()
+    for number in ("3400000001", "3400000002", "3400000003"):
+        ElectricityAccountFactory(number=number, grid=grid)
+    client.force_login(grace)
+    assert grid_rows(client.get(reverse("portal:home"))) == [("TQ00001", 1, 1)]
+    refresh_grid_figures()
+    response = client.get(reverse("portal:home"))
+    assert grid_rows(response) == [("TQ00001", 4, 4)]
+    assert "recounted every five minutes" in response.text
+
+
+def test_a_grid_the_roll_up_has_not_counted_yet_shows_dashes(client, grace, grid):
+    client.force_login(grace)
+    response = client.get(reverse("portal:home"))
+    assert grid_rows(response) == [("TQ00001", None, None)]
+    assert "Figures not counted yet" in response.text
 
 
 def test_staff_see_every_grid_below_their_department_and_none_elsewhere(client, mona, grid, station, other_station):
@@ -198,6 +219,10 @@ def test_an_administrator_without_department_sees_the_top_of_the_company(client,
     response = client.get(reverse("portal:home"))
     assert [department.code for department in response.context["departments"]] == ["C0001"]
     assert response.context["totals"] == {"departments": 3, "grids": 1, "accounts": 0}
+    for number in ("3400000001", "3400000002"):
+        ElectricityAccountFactory(number=number, grid=grid)
+    refresh_grid_figures()
+    assert client.get(reverse("portal:home")).context["totals"]["accounts"] == 2
     assert "城东供电所" in response.text and "城西供电所" in response.text
     assert reverse("admin:index") in response.text
 

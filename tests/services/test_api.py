@@ -254,3 +254,59 @@ def test_a_chase_too_soon_after_the_last_is_429_with_retry_after_on_the_page_and
     # Until then the progress page offers no chase.
     steps = client.get(reverse("services:order", args=[order.number])).context["step_forms"]
     assert "chase" not in [form.step.name for form in steps]
+
+
+def close(order: WorkOrder, crew, customer) -> WorkOrder:
+    walk_to_resolved(order, crew)
+    return repair.confirm_restoration(order, by=customer)
+
+
+def test_staff_list_open_orders_by_default_and_the_closed_ones_on_asking(client, alice, bob, ray):
+    first, second, still_open = report(alice), report(bob), report(alice)
+    close(first, ray, alice)
+    close(second, ray, bob)
+    WorkOrder.objects.filter(pk=first.pk).update(closed_at=timezone.now() - timedelta(hours=1))
+    client.force_login(ray)
+    url = reverse("api:work-order-list")
+    assert [row["number"] for row in client.get(url).json()["results"]] == [still_open.number]
+    history = client.get(url, {"state": "closed"}).json()
+    assert [row["number"] for row in history["results"]] == [second.number, first.number]
+    # A closed status asks for the history by itself rather than filtering the open orders to nothing.
+    assert client.get(url, {"status": "closed"}).json()["count"] == 2
+    assert client.get(url, {"state": "sideways"}).status_code == 400
+
+
+def test_a_customer_lists_their_closed_requests_too_unless_they_ask_for_one_state(client, alice, ray):
+    done, current = report(alice), report(alice)
+    close(done, ray, alice)
+    client.force_login(alice)
+    url = reverse("api:work-order-list")
+    assert {row["number"] for row in client.get(url).json()["results"]} == {done.number, current.number}
+    assert [row["number"] for row in client.get(url, {"state": "open"}).json()["results"]] == [current.number]
+
+
+def test_the_lists_count_stops_at_the_cap_and_says_so(client, alice, ray, monkeypatch):
+    monkeypatch.setattr("services.queues.CappedPaginator.cap", 2)
+    client.force_login(ray)
+    url = reverse("api:work-order-list")
+    report(alice)
+    assert client.get(url).json() | {"results": []} == {
+        "count": 1,
+        "count_is_capped": False,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
+    for _n in range(3):
+        report(alice)
+    body = client.get(url).json()
+    assert (body["count"], body["count_is_capped"]) == (3, True)
+
+
+def test_the_schema_documents_the_capped_count_and_the_state_filter(client, ray):
+    client.force_login(ray)
+    schema = client.get(reverse("api-schema"), {"format": "json"}).json()
+    listing = schema["paths"]["/api/v1/work-orders/"]["get"]
+    assert "state" in {parameter["name"] for parameter in listing["parameters"]}
+    page = schema["components"]["schemas"]["PaginatedWorkOrderList"]
+    assert "count_is_capped" in page["properties"]

@@ -384,6 +384,18 @@ def test_the_queue_puts_breached_orders_first_then_the_least_time_left(client, a
     assert [row.is_breached for row in rows] == [True, False, False]
 
 
+def test_the_queue_counts_up_to_its_cap_and_then_says_more_than(client, alice, ray, monkeypatch):
+    monkeypatch.setattr("services.queues.CappedPaginator.cap", 2)
+    client.force_login(ray)
+    report(alice)
+    assert "1 open order" in client.get(reverse("services:my-queue")).text
+    for _n in range(3):
+        report(alice)
+    response = client.get(reverse("services:my-queue"))
+    assert "More than 2 open orders" in response.text
+    assert response.context["page"].paginator.count == 3  # cap + 1: the last page is as deep as a page goes
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
