@@ -114,6 +114,9 @@ class WorkOrderFilter(filters.FilterSet):
         method="filter_assigned",
         label=_("Whose orders (staff)"),
     )
+    q = filters.CharFilter(
+        method="filter_search", max_length=100, label=_("Search: an order number or its start, a phone, an address")
+    )
     # Only validated and documented here: WorkOrderListApi.get_queryset reads it, as it decides the order too.
     state = filters.ChoiceFilter(
         choices=State.choices,
@@ -123,7 +126,10 @@ class WorkOrderFilter(filters.FilterSet):
 
     class Meta:
         model = WorkOrder
-        fields = ["kind", "status", "grid", "sla_state", "assigned", "state"]
+        fields = ["kind", "status", "grid", "sla_state", "assigned", "state", "q"]
+
+    def filter_search(self, orders: WorkOrderQuerySet, name: str, value: str) -> WorkOrderQuerySet:
+        return queues.search(orders, value)
 
     def keep(self, orders: WorkOrderQuerySet, name: str, value: str) -> WorkOrderQuerySet:
         return orders

@@ -30,7 +30,7 @@ from services.models import (
     VisitChannel,
     WorkOrder,
 )
-from services.queues import SlaState
+from services.queues import SlaState, Sort
 
 # Who takes which kind of step (the role table in docs/architecture.md follows this).
 SUPERVISORS = frozenset({Role.DEPARTMENT_MANAGER, Role.COUNTER_STAFF})
@@ -58,10 +58,17 @@ def _blank(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 class QueueFilterForm(PortalFormMixin, forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Number, phone or address")}),
+    )
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=lambda: _blank(kinds.kind_choices()))
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(Status.choices))
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=lambda: _blank(kinds.status_choices()))
     grid = forms.CharField(label=_("Service grid (台区) code"), required=False, max_length=20)
     sla_state = forms.ChoiceField(label=_("Time limit"), required=False, choices=_blank(SlaState.choices))
+    sort = forms.ChoiceField(label=_("Order by"), required=False, choices=Sort.choices)
 
     def criteria(self) -> dict[str, str]:
         """The filters for services.queues.filter_orders; an invalid form filters nothing."""

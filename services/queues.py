@@ -102,10 +102,62 @@ def filter_sla_state(orders: WorkOrderQuerySet, state: str) -> WorkOrderQuerySet
     return orders
 
 
+def search(orders: WorkOrderQuerySet, text: str) -> WorkOrderQuerySet:
+    """Orders matching what a member of staff typed: digits are an order number (or its start), a phone or an
+    account number; anything else a place (the order's location, the account's address) or a contact's name.
+
+    Used within a queue (a team's open orders), so the contains-matches scan a few thousand rows at most.
+    """
+    text = text.strip()
+    if text.isdigit():
+        return orders.filter(Q(number__startswith=text) | Q(contact_phone=text) | Q(account__number=text))
+    return orders.filter(
+        Q(location__icontains=text) | Q(account__address__icontains=text) | Q(contact_name__icontains=text)
+    )
+
+
+class Sort:
+    """A queue's orders: most urgent first (the default), newest or oldest first, or by priority."""
+
+    URGENCY = "urgency"
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    PRIORITY = "priority"
+
+    choices = [
+        (URGENCY, _("Most urgent first")),
+        (NEWEST, _("Newest first")),
+        (OLDEST, _("Oldest first")),
+        (PRIORITY, _("Highest priority first")),
+    ]
+    ORDERINGS = {
+        NEWEST: ("-opened_at", "-pk"),
+        OLDEST: ("opened_at", "pk"),
+        PRIORITY: ("priority", "opened_at", "pk"),
+    }
+
+
+def sort_orders(orders: WorkOrderQuerySet, sort: str) -> WorkOrderQuerySet:
+    """Re-order an urgency-ordered queue when staff ask for another order (services.queues.Sort)."""
+    ordering = Sort.ORDERINGS.get(sort)
+    return orders.order_by(*ordering) if ordering else orders
+
+
 def filter_orders(
-    orders: WorkOrderQuerySet, *, kind: str = "", status: str = "", grid: str = "", sla_state: str = ""
+    orders: WorkOrderQuerySet,
+    *,
+    kind: str = "",
+    status: str = "",
+    grid: str = "",
+    sla_state: str = "",
+    q: str = "",
+    sort: str = "",
 ) -> WorkOrderQuerySet:
-    """Apply the queue's filters; blank ones are ignored. `grid` is the 台区's code."""
+    """Apply the queue's filters, search and sort; blank ones are ignored. `grid` is the 台区's code."""
+    if q:
+        orders = search(orders, q)
+    if sort:
+        orders = sort_orders(orders, sort)
     if kind:
         orders = orders.filter(kind=kind)
     if status:

@@ -179,6 +179,16 @@ class WorkOrder(models.Model):
         return self.number or f"#{self.pk}"
 
     @property
+    def sub_type_label(self) -> str:
+        """The sub-type in words, as its kind registered them (services.kinds)."""
+        return kinds.sub_type_label(self.kind, self.sub_type)
+
+    @property
+    def place(self) -> str:
+        """Where the request is about: the location given, else the account's address (select it with the row)."""
+        return self.location or (self.account.address if self.account_id else "")
+
+    @property
     def is_open(self) -> bool:
         return self.status not in CLOSED
 

@@ -82,7 +82,7 @@ def test_postgresql_and_redis_fail_fast_by_default(tmp_path: Path) -> None:
 
     options = values["database_options"]
     assert options["connect_timeout"] == 3
-    assert options["options"] == "-c statement_timeout=30000 -c jit=off"
+    assert options["options"] == "-c statement_timeout=30000 -c jit=off -c random_page_cost=1.1"
     assert options["tcp_user_timeout"] == 10_000
     assert options["keepalives"] == 1
     assert values["cache_options"] == {"socket_connect_timeout": 2.0, "socket_timeout": 2.0}
@@ -102,5 +102,5 @@ def test_the_timeouts_follow_the_environment_and_keep_the_urls_options(tmp_path:
 
     assert values["database_options"]["sslmode"] == "require"
     assert values["database_options"]["connect_timeout"] == 5
-    assert values["database_options"]["options"] == "-c statement_timeout=0 -c jit=off"
+    assert values["database_options"]["options"] == "-c statement_timeout=0 -c jit=off -c random_page_cost=1.1"
     assert values["cache_options"]["socket_timeout"] == 0.5
