@@ -14,6 +14,7 @@ urlpatterns += [
     path("", views.my_requests, name="my-requests"),
     path("queue/", views.my_queue, name="my-queue"),
     path("queue/team/", views.team_queue, name="team-queue"),
+    path("queue/closed/", views.closed_orders, name="closed-orders"),
     path("inbox/", views.inbox, name="inbox"),
     path("rate/<str:token>/", views.return_visit, name="return-visit"),
     path("<str:number>/", views.order_detail, name="order"),

@@ -243,11 +243,18 @@ def team_queue(request: HttpRequest) -> HttpResponse:
     return _queue_page(request, queues.team_queue(request.user, timezone.now()), _("My team's queue"))
 
 
-def _queue_page(request: HttpRequest, orders: object, title: str) -> HttpResponse:
+@only_for(is_employee)
+def closed_orders(request: HttpRequest) -> HttpResponse:
+    """The team's closed and cancelled orders, the latest closure first: the queues' history."""
+    orders = queues.closed_history(queues.of_team(WorkOrder.objects.visible_to(request.user), request.user))
+    return _queue_page(request, orders, _("Closed orders"), closed=True)
+
+
+def _queue_page(request: HttpRequest, orders: object, title: str, *, closed: bool = False) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     orders = queues.for_rows(queues.filter_orders(orders, **form.criteria()))
     page = queues.CappedPaginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "form": form, "title": title, "now": timezone.now()}
+    context = {"page": page, "form": form, "title": title, "now": timezone.now(), "closed": closed}
     return render(request, "services/queue.html", context)
 
 

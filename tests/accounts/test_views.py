@@ -563,6 +563,7 @@ def test_staff_navigation(client, charlie):
         reverse("services:dispatcher"),
         reverse("services:enter-fault"),
         reverse("services:enter-application"),
+        reverse("services:closed-orders"),
         reverse("services:inbox"),
     }
 

@@ -1,9 +1,12 @@
 """Staff find an order in their queue by its number, a phone or an address, and sort it as they need."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from services.models import Priority, WorkOrder
+from services.models import Priority, Status, WorkOrder
 from tests.services.test_views import apply_for, report
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +67,17 @@ def test_the_api_list_searches_the_same_way(client, grace, orders):
     client.force_login(grace)
     body = client.get(reverse("api:work-order-list"), {"q": "13955556666"}).json()
     assert [row["number"] for row in body["results"]] == [fault.number]
+
+
+def test_the_closed_orders_page_lists_the_teams_closed_ones_latest_first(
+    client, grace, orders, django_assert_max_num_queries
+):
+    fault, application = orders
+    WorkOrder.objects.filter(pk=fault.pk).update(status=Status.CLOSED, closed_at=timezone.now() - timedelta(hours=1))
+    WorkOrder.objects.filter(pk=application.pk).update(status=Status.CANCELLED, closed_at=timezone.now())
+    client.force_login(grace)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("services:closed-orders"))
+    assert [order.number for order in response.context["page"].object_list] == [application.number, fault.number]
+    assert "2 closed orders" in response.text
+    assert queue(client) == []  # and the queue no longer has them
