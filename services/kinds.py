@@ -42,8 +42,9 @@ class Entry:
 class CustomerStep:
     """Something a customer may do on their own order (chase, confirm, dispute…), on the page and in the API.
 
-    `offered(order)` says whether the step applies now (the page shows it and the API accepts it only then);
-    `perform(order, by=..., note=...)` takes it and raises the backbone's refusals (409) or ValidationError (400).
+    `offered(order)` says whether the progress page shows it now; `perform(order, by=..., note=...)` takes it and
+    itself refuses a step that does not apply now, with the backbone's refusals (409) or ValidationError (400). A
+    step is taken only on an order of its own kind (services.steps); another kind's step is a 409.
     """
 
     name: str
