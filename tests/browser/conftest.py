@@ -148,12 +148,25 @@ class Tab:
             toggler.click()
         if not link.is_visible():  # a link inside a dropdown
             link.locator("xpath=ancestor::li[contains(@class, 'dropdown')]/*[@data-bs-toggle='dropdown']").click()
-        link.click()
-        self.page.wait_for_load_state("load")
+        with self.page.expect_navigation(wait_until="load"):
+            link.click()
 
     def click(self, selector: str) -> None:
-        self.page.locator(selector).first.click()
-        self.page.wait_for_load_state("load")
+        """Click a link or a form's button and wait for the page it leads to.
+
+        Waiting for the navigation itself, not for the current page's load state: on a loaded machine the
+        click's request may not have started when a load-state wait returns, and the test would read the
+        database before the server had done the work.
+        """
+        with self.page.expect_navigation(wait_until="load"):
+            self.page.locator(selector).first.click()
+
+    def toggle(self, selector: str) -> None:
+        """Click a button that opens a part of the page (a collapsed form) and wait until it is shown."""
+        button = self.page.locator(selector).first
+        target = button.get_attribute("data-bs-target")
+        button.click()
+        self.page.locator(target).wait_for(state="visible")
 
     def choose_first(self, select: str) -> None:
         """Pick the first real choice of a <select> (past an empty "---------")."""

@@ -89,7 +89,7 @@ def test_demo_walk(open_tab, demo_city, language: str, width: int) -> None:
     customer.check("08a-customer-message")
     assert customer.page.locator("#crew-title").count() == 1  # who is coming, and by when
     crew.go(urls.url(urls.ORDER, order.number))
-    crew.click('[data-bs-target="#action-comment"]')
+    crew.toggle('[data-bs-target="#action-comment"]')
     comment = f'form[action="{urls.url(urls.ACT, order.number, "comment")}"]'
     crew.page.locator(f"{comment} textarea").wait_for(state="visible")
     crew.page.fill(f"{comment} textarea", "好的，到了打电话 / Fine, we will call on arrival")
@@ -102,7 +102,7 @@ def test_demo_walk(open_tab, demo_city, language: str, width: int) -> None:
     for step in ("depart", "arrive"):
         crew.click(f'form[action="{urls.url(urls.ACT, order.number, step)}"] button[type=submit]')
         crew.check(f"08-crew-{step}")
-    crew.click('[data-bs-target="#action-restore"]')  # the action bar opens the form of a step that asks
+    crew.toggle('[data-bs-target="#action-restore"]')  # the action bar opens the form of a step that asks
     restore = f'form[action="{urls.url(urls.ACT, order.number, "restore")}"]'
     crew.page.locator(f"{restore} [name$=cause]").wait_for(state="visible")
     crew.page.fill(f"{restore} [name$=cause]", "表箱进线端子烧蚀 / burnt terminal in the meter box")
