@@ -272,7 +272,8 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def post(path: str, body: dict, session: str) -> tuple[int, dict]:
+def post(path: str, body: dict, session: str, key: str) -> tuple[int, dict]:
+    """POST as a kiosk does: every retry of one submission carries the same Idempotency-Key."""
     csrf = "drill" + "0" * 27  # any 32 characters: Django compares the cookie with the header
     request = urllib.request.Request(
         WEB + path,
@@ -283,6 +284,7 @@ def post(path: str, body: dict, session: str) -> tuple[int, dict]:
             "Accept": "application/json",
             "Cookie": f"sessionid={session}; csrftoken={csrf}",
             "X-CSRFToken": csrf,
+            "Idempotency-Key": key,
         },
     )
     try:
@@ -315,7 +317,8 @@ def client_loop(config: dict, drill: str, client: int, stop: threading.Event, ta
         path, body, who = submission(config, marker, n)
         while not stop.is_set():  # retry the same submission, as a kiosk does, until answered
             try:
-                status, answer = post(path, body, config["sessions"][who])
+                key = hashlib.sha256(marker.encode()).hexdigest()
+                status, answer = post(path, body, config["sessions"][who], key)
             except (urllib.error.URLError, OSError):
                 with tally.lock:
                     tally.refused += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -363,11 +364,14 @@ class NewRequestApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data, context={"user": request.user})
         serializer.is_valid(raise_exception=True)
-        try:
-            order = type(self).submit(by=request.user, **serializer.validated_data)
-        except ValidationError as error:
-            raise invalid(error) from error
-        return created(order, request.user)
+        # One transaction with the answer's read: a database lost between the two leaves no order behind a 503
+        # (a retry without a key would otherwise open it twice, as the PostgreSQL drill once did).
+        with transaction.atomic():
+            try:
+                order = type(self).submit(by=request.user, **serializer.validated_data)
+            except ValidationError as error:
+                raise invalid(error) from error
+            return created(order, request.user)
 
 
 class WorkOrderActionApi(APIView):
