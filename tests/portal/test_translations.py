@@ -246,3 +246,11 @@ def test_the_password_reset_mail_is_in_the_language_of_the_page(client):
     assert chinese.subject == "重置您的供电服务门户密码"
     assert chinese.body.startswith("陈静，您好：")
     assert english.subject == "Reset your password for the Power Supply Service Portal"
+
+
+def test_the_admin_of_third_party_packages_reads_in_chinese_too():
+    """django-axes ships no Chinese: locale-thirdparty/ (the second of LOCALE_PATHS) gives its admin labels."""
+    from axes.models import AccessAttempt
+
+    with translation.override("zh-hans"):
+        assert str(AccessAttempt._meta.verbose_name_plural) == "登录尝试"
