@@ -50,19 +50,27 @@ class ChaseRefused(TransitionRefused):
         Exception.__init__(self, self.message)
 
 
-class ChaseTooSoon(Exception):
-    """A chase within settings.CHASE_INTERVAL of the last one on the order: 429, with when to try again."""
+class TooSoon(Exception):
+    """A customer's step repeated sooner than its limit allows (it notifies staff each time): 429, nothing done,
+    and `again_at` says when it may be taken again (Retry-After)."""
 
-    def __init__(self, order: WorkOrder, again_at: datetime) -> None:
-        self.order, self.again_at = order, again_at
-        self.message = _("You chased request %(number)s a short while ago; you can chase it again after %(time)s.") % {
-            "number": order.number,
-            "time": f"{timezone.localtime(again_at):%H:%M}",
-        }
-        super().__init__(self.message)
+    def __init__(self, message: str, again_at: datetime) -> None:
+        self.message, self.again_at = message, again_at
+        super().__init__(message)
 
     def retry_after(self, now: datetime) -> int:
         return max(1, int((self.again_at - now).total_seconds()) + 1)
+
+
+class ChaseTooSoon(TooSoon):
+    """A chase within settings.CHASE_INTERVAL of the last one on the order."""
+
+    def __init__(self, order: WorkOrder, again_at: datetime) -> None:
+        message = _("You chased request %(number)s a short while ago; you can chase it again after %(time)s.") % {
+            "number": order.number,
+            "time": f"{timezone.localtime(again_at):%H:%M}",
+        }
+        super().__init__(message, again_at)
 
 
 @dataclass(frozen=True)
@@ -191,19 +199,15 @@ def add_comment(order: WorkOrder, *, by: User, text: str, public: bool) -> None:
             tell_customer(order, template="staff_message", context={"note": text}, dedupe=f"staff_message:{event.pk}")
 
 
-class TooManyMessages(Exception):
-    """A customer's messages on one order beyond settings.CUSTOMER_MESSAGES_PER_HOUR: 429, nothing sent."""
+class TooManyMessages(TooSoon):
+    """A customer's messages on one order beyond settings.CUSTOMER_MESSAGES_PER_HOUR."""
 
-    def __init__(self, order: WorkOrder) -> None:
-        self.order = order
-        self.message = _(
+    def __init__(self, order: WorkOrder, again_at: datetime) -> None:
+        message = _(
             "You have sent several messages on request %(number)s in the last hour; we will answer "
             "them. Please wait a little before sending more."
         ) % {"number": order.number}
-        super().__init__(self.message)
-
-    def retry_after(self, now: datetime) -> int:
-        return 600
+        super().__init__(message, again_at)
 
 
 def send_customer_message(order: WorkOrder, *, by: User, text: str) -> None:
@@ -216,10 +220,11 @@ def send_customer_message(order: WorkOrder, *, by: User, text: str) -> None:
         raise ValidationError({"note": [_("Write your message.")]})
     with transaction.atomic():
         order = lock(order)
-        hour_ago = timezone.now() - timedelta(hours=1)
-        recent = order.events.filter(kind=EventKind.COMMENT, actor=by, at__gte=hour_ago).count()
-        if recent >= settings.CUSTOMER_MESSAGES_PER_HOUR:
-            raise TooManyMessages(order)
+        limit, hour = settings.CUSTOMER_MESSAGES_PER_HOUR, timedelta(hours=1)
+        mine = order.events.filter(kind=EventKind.COMMENT, actor=by, at__gte=timezone.now() - hour)
+        recent = list(mine.order_by("-at").values_list("at", flat=True)[:limit])
+        if len(recent) >= limit:  # the next may go when the oldest of the last `limit` is an hour old
+            raise TooManyMessages(order, again_at=recent[-1] + hour)
         event = events.record(order, EventKind.COMMENT, by=by, note=text, public=True)
         notifications.notify(
             order,

@@ -502,7 +502,7 @@ def take_step(request: Request, number: str, step: Callable[[], object]) -> Resp
         step()
     except REFUSALS as refusal:
         raise refused(refusal) from refusal
-    except (actions.ChaseTooSoon, actions.TooManyMessages) as too_soon:
+    except actions.TooSoon as too_soon:
         raise exceptions.Throttled(too_soon.retry_after(timezone.now()), detail=too_soon.message) from too_soon
     except ValidationError as error:
         raise invalid(error) from error

@@ -301,11 +301,13 @@ def actions_for(order: WorkOrder) -> dict[str, type[ActionForm]]:
     return {form.name: form for form in (*LEADING_ACTIONS, *own, *TRAILING_ACTIONS)}
 
 
+def _every_action() -> list[type[ActionForm]]:
+    return [*LEADING_ACTIONS, *(form for kind in kinds.all_kinds() for form in kind.actions), *TRAILING_ACTIONS]
+
+
 def action_names() -> list[str]:
     """Every action of every kind, for the API schema's enum."""
-    names = [form.name for form in LEADING_ACTIONS]
-    names += [form.name for kind in kinds.all_kinds() for form in kind.actions]
-    return list(dict.fromkeys([*names, *(form.name for form in TRAILING_ACTIONS)]))
+    return list(dict.fromkeys(form.name for form in _every_action()))
 
 
 class ActionNotApplicable(Exception):
@@ -336,8 +338,7 @@ def action_for(order: WorkOrder, name: str, user: User) -> type[ActionForm]:
 
 
 def _any_action(name: str) -> type[ActionForm] | None:
-    every = [*LEADING_ACTIONS, *(form for kind in kinds.all_kinds() for form in kind.actions), *TRAILING_ACTIONS]
-    return next((form for form in every if form.name == name), None)
+    return next((form for form in _every_action() if form.name == name), None)
 
 
 def offered_actions(order: WorkOrder, user: User) -> list[ActionForm]:

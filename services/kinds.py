@@ -94,8 +94,6 @@ class Kind:
     api_urls: str = ""
     # What the order's `location` means for this kind (a fault's location, an application's address).
     location_label: Promise | None = None
-    # Extra select_related/prefetch paths a list or page of this kind's orders needs (its particulars).
-    related: tuple[str, ...] = ()
     # The customer's progress stepper: the statuses an order passes on its usual way, in order, and where a
     # status off that way stands on it (waiting for the customer counts as in progress).
     progress: tuple[str, ...] = ()

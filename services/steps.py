@@ -48,12 +48,14 @@ def offered_steps(order: WorkOrder) -> list[CustomerStep]:
     return [step for step in steps_for(order).values() if step.offered(order)]
 
 
+def _every_step() -> list[CustomerStep]:
+    return [*BACKBONE_STEPS, *(step for kind in kinds.all_kinds() for step in kind.customer_steps)]
+
+
 def is_known(name: str) -> bool:
     """Whether any kind has a step of this name (so a step of another kind is a 409, not a 404)."""
-    every = [*BACKBONE_STEPS, *(step for kind in kinds.all_kinds() for step in kind.customer_steps)]
-    return any(step.name == name for step in every)
+    return any(step.name == name for step in _every_step())
 
 
 def step_names() -> list[str]:
-    every = [*BACKBONE_STEPS, *(step for kind in kinds.all_kinds() for step in kind.customer_steps)]
-    return list(dict.fromkeys(step.name for step in every))
+    return list(dict.fromkeys(step.name for step in _every_step()))

@@ -289,7 +289,7 @@ def _attempt(request: HttpRequest, order: WorkOrder, step: object, done: str) ->
         step()
     except REFUSALS as refusal:
         return _order_page(request, order, refusal=refusal.message, status=409)
-    except (actions.ChaseTooSoon, actions.TooManyMessages) as too_soon:
+    except actions.TooSoon as too_soon:
         response = _order_page(request, order, refusal=too_soon.message, status=429)
         response["Retry-After"] = str(too_soon.retry_after(timezone.now()))
         return response
@@ -343,7 +343,7 @@ def _fresh(order: WorkOrder) -> WorkOrder:
     kind = kinds.of(order)
     return (
         WorkOrder.objects.select_related("account", "grid", "department", "assigned_to", "customer")
-        .select_related(*(kind.related if kind else ()))
+        .select_related(*([kind.particulars] if kind and kind.particulars else []))
         .prefetch_related(Prefetch("clocks", queryset=Clock.objects.select_related("policy")))
         .get(pk=order.pk)
     )

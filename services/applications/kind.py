@@ -34,7 +34,6 @@ KIND = Kind(
     urls="services.applications.urls",
     api_urls="services.applications.api_urls",
     location_label=_("Service address"),
-    related=("application",),
     progress=(Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED),
     progress_aliases={Status.WAITING_CUSTOMER: Status.IN_PROGRESS},
 )

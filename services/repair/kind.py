@@ -115,7 +115,6 @@ KIND = Kind(
     urls="services.repair.urls",
     api_urls="services.repair.api_urls",
     location_label=_("Location"),
-    related=("fault",),
     progress=(
         Status.NEW,
         Status.ASSIGNED,
