@@ -252,6 +252,8 @@ RATE_LIMITS = {
     "password_reset_email": (int(os.environ.get("PASSWORD_RESET_EMAIL_RATE_LIMIT", "3")), RATE_LIMIT_WINDOW),
     "password_change": (int(os.environ.get("PASSWORD_CHANGE_FAILURE_LIMIT", "5")), RATE_LIMIT_WINDOW),
 }
+# Complaints (issue 9): how many complaints, reports and praises one customer may file in a day.
+RATE_LIMITS["complaint_filing"] = (int(os.environ.get("COMPLAINT_FILING_LIMIT", "10")), timedelta(days=1))
 
 # --- Language and time ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

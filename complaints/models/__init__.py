@@ -13,6 +13,7 @@ from complaints.models.complaints import (
     ComplaintStatus,
     ContactMethod,
     MajorReason,
+    Reporter,
     RootCause,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "ComplaintStatus",
     "ContactMethod",
     "MajorReason",
+    "Reporter",
     "RootCause",
 ]
