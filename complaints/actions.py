@@ -354,21 +354,10 @@ def answer(order: WorkOrder, *, by: User, reply: str) -> WorkOrder:
 
 
 def _tell_filer(order: WorkOrder, template: str, note: str, dedupe: str) -> None:
-    """Tell whoever filed it: the customer of the order, or the confidential reporter at their login or phone."""
+    """Tell the customer of the order. A confidential reporter is not messaged: an outbox row would name them
+    (its recipient or phone, in the admin); they read the reply on their report's page, or the handler calls."""
     if order.kind != MISCONDUCT_REPORT:
         tell_customer(order, template=template, context={"note": note}, dedupe=dedupe)
-        return
-    reporter = Reporter.objects.filter(pk=order.pk).select_related("user").first()
-    if reporter is None:
-        return
-    if reporter.user is not None:
-        notifications.notify(
-            order, template=template, recipients=[reporter.user], context={"note": note}, dedupe=dedupe
-        )
-    elif reporter.phone:
-        notifications.notify_contact(
-            order, template=template, phone=reporter.phone, context={"note": note}, dedupe=dedupe
-        )
 
 
 def record_visit(order: WorkOrder, *, by: User, satisfied: bool, note: str = "") -> WorkOrder:
