@@ -480,4 +480,3 @@ def seed_complaints(*, seed: int) -> int:
     if Complaint.objects.exists() or WorkOrder.objects.filter(kind__in=FEEDBACK_KINDS).exists():
         return 0
     return fill(default_complaints(ElectricityAccount.objects.count()), seed=seed)
-
