@@ -16,12 +16,9 @@ from services.models import Clock, ClockState, EventKind, TimelineEvent, WorkOrd
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("seed_demo", accounts=2000, orders=100, seed=7, verbosity=0, stdout=StringIO())
-        yield
-        call_command("flush", interactive=False, verbosity=0)
+@pytest.fixture
+def seeded() -> None:
+    call_command("seed_demo", accounts=2000, orders=100, seed=7, verbosity=0, stdout=StringIO())
 
 
 def test_the_year_is_in_proportion_to_the_city_and_numbered_like_every_order(seeded):
