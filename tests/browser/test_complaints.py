@@ -1,9 +1,10 @@
 """A complaint from filing to answered in a real browser, in both languages, at desktop and phone width.
 
-The customer 13800000001 files a complaint about low voltage on one of their homes; `complaints` finds it in the
-complaint queue and takes it through contact, investigation, analysis (the company at fault) and rectification
-from the order page's action bar; `kfmanager`, the complaint centre's head, sees it and verifies it; `complaints` answers; the customer reads the
-reply on the request's page and says they are satisfied. Every page is checked by Tab.check (conftest.py).
+The customer 13800000001 files a complaint about low voltage on one of their homes; `complaints` finds it in
+the complaint queue and takes it through contact, investigation, analysis (the company at fault) and
+rectification from the order page's action bar; `kfmanager`, the complaint centre's head, sees it and
+verifies it; `complaints` answers; the customer reads the reply on the request's page and says they are
+satisfied. Every page is checked by Tab.check (conftest.py).
 """
 
 from importlib import import_module
