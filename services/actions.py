@@ -263,7 +263,7 @@ def chase(order: WorkOrder, *, by: User, note: str = "") -> WorkOrder:
         if again_at is not None:
             raise ChaseTooSoon(order, again_at)
         event = events.record(order, EventKind.CHASE, by=by, note=note, public=True)
-        if order.priority > Priority.URGENT:
+        if order.priority > Priority.HIGH:  # urgent is the kinds' word for an emergency: it leads every queue
             old = order.priority
             order.priority -= 1
             order.save(update_fields=["priority"])

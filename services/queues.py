@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
 from services.models import Clock, ClockState, WorkOrder
-from services.models.orders import CLOSED, WorkOrderQuerySet
+from services.models.orders import CLOSED, Priority, WorkOrderQuerySet
 
 COUNT_CAP = 1000
 
@@ -80,8 +80,14 @@ def with_deadlines(orders: WorkOrderQuerySet, now: datetime) -> WorkOrderQuerySe
 
 
 def urgent_first(orders: WorkOrderQuerySet) -> WorkOrderQuerySet:
-    """Breached first, then by time left on the earliest running clock, then priority, then age."""
-    breached_rank = Case(When(is_breached=True, then=Value(0)), default=Value(1), output_field=IntegerField())
+    """Urgent priority first (a kind marks its emergencies so, e.g. a major complaint, and they lead every queue),
+    then breached, then by time left on the earliest running clock, then priority, then age."""
+    breached_rank = Case(
+        When(priority=Priority.URGENT, then=Value(0)),
+        When(is_breached=True, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
     return orders.annotate(breached_rank=breached_rank).order_by(
         "breached_rank", F("next_due_at").asc(nulls_last=True), "priority", "opened_at", "pk"
     )

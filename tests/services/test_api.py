@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Role
 from services import actions
 from services.applications.models import ServiceApplicationType
-from services.models import Clock, EventKind, Status, WorkOrder
+from services.models import Clock, EventKind, Priority, Status, WorkOrder
 from services.repair import actions as repair
 from services.repair.models import FAULT_REPAIR, FaultType
 from tests.factories import StaffFactory
@@ -182,6 +182,15 @@ def test_the_list_is_most_urgent_first_and_filters(client, alice, bob, ray):
     assert client.get(reverse("api:work-order-list"), {"kind": "service_application"}).json()["count"] == 0
     # A kind no package has registered is bad input, not an empty list.
     assert client.get(reverse("api:work-order-list"), {"kind": "teleport"}).status_code == 400
+
+
+def test_an_urgent_order_leads_the_list_even_before_a_breached_one(client, alice, bob, ray):
+    late, emergency = report(alice), report(bob)
+    Clock.objects.filter(order=late).update(due_at=timezone.now() - timedelta(minutes=1))
+    WorkOrder.objects.filter(pk=emergency.pk).update(priority=Priority.URGENT)
+    client.force_login(ray)
+    body = client.get(reverse("api:work-order-list")).json()
+    assert [row["number"] for row in body["results"]] == [emergency.number, late.number]
 
 
 def test_a_customer_lists_only_their_own_orders(client, alice, bob, ray):
