@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "services",
     "services.repair",
     "services.applications",
+    # Pre-sale (issue 11): outage notices, enquiries with the knowledge base, the tariff guide.
+    "services.notices",
     "portal",
 ]
 
