@@ -37,9 +37,7 @@ class GridCodesField(forms.CharField):
 
 
 class NoticeForm(PortalFormMixin, forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[c for c in NoticeKind.choices if c[0] != NoticeKind.FAULT]
-    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=[c for c in NoticeKind.choices if c[0] != NoticeKind.FAULT])
     grids = GridCodesField(label=_("台区 codes"), max_length=2000, help_text=_("Separate several with spaces."))
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DATETIME)
     ends_at = forms.DateTimeField(label=_("Expected end"), widget=DATETIME)

@@ -98,7 +98,11 @@ class OutageNotice(models.Model):
         verbose_name_plural = _("outage notices")
         ordering = ["-starts_at", "-pk"]
         indexes = [models.Index(fields=["status", "starts_at"], name="notice_status_start_idx")]
-        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="notice_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="notice_ends_after_start"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"

@@ -52,15 +52,13 @@ def _sql(json_cast: str) -> str:
         f"JOIN {customers} c ON c.id = a.customer_id "
         "WHERE ng.notice_id = %s AND a.status <> %s"
     )
-    common = f"%s, {json_cast}, COALESCE(NULLIF(u.language, ''), %s), NULL"
+    common = f"%s, {json_cast}, COALESCE(NULLIF(u.language, ''), %s), CAST(NULL AS BIGINT)"
     tail = "'', '', %s, 0, '', %s"
     inbox = (
         f"SELECT u.id, '', %s, {common}, %s || CAST(u.id AS TEXT) || ':inbox', {tail} {on_notice} AND u.id IS NOT NULL"
     )
     phone = "COALESCE(NULLIF(u.phone, ''), c.phone)"
-    sms = (
-        f"SELECT u.id, {phone}, %s, {common}, %s || {phone} || ':sms', {tail} {on_notice} AND {phone} <> ''"
-    )
+    sms = f"SELECT u.id, {phone}, %s, {common}, %s || {phone} || ':sms', {tail} {on_notice} AND {phone} <> ''"
     return (
         f"INSERT INTO {Notification._meta.db_table} ({COLUMNS}) {inbox} UNION ALL {sms} "
         "ON CONFLICT (dedupe_key) DO NOTHING"
