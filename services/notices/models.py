@@ -128,3 +128,6 @@ class NoticeGrid(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["notice", "grid"], name="one_row_per_notice_grid")]
         indexes = [models.Index(fields=["grid", "notice"], name="notice_grid_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id} {self.grid_id}"

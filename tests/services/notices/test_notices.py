@@ -18,8 +18,7 @@ from services.notices.models import NoticeKind, NoticeStatus, OutageNotice
 from services.repair import actions as repair
 from services.repair.models import FaultType, Triage
 from tests.factories import CustomerFactory, ElectricityAccountFactory, ServiceGridFactory
-from tests.services.repair.test_actions import clock, crew_on_site, li, repair_team  # noqa: F401
-
+from tests.services.repair.test_actions import crew_on_site
 
 NUMBERS = itertools.count(4400000000)
 
@@ -197,7 +196,8 @@ def test_the_customer_home_page_shows_notices_on_their_grids(
 ):
     actions.publish_notice(notice, by=charlie)
     client.force_login(alice)
-    response = client.get(reverse("portal:home"))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("portal:home"))
     assert [n.pk for n in response.context["notices"]] == [notice.pk]
     assert "海门街道东山路一带" in response.content.decode()
 
