@@ -48,4 +48,5 @@ urlpatterns = [
     path("", include("services.api_urls")),
     # Pre-sale (issue 11).
     path("", include("services.notices.api_urls")),
+    path("", include("services.enquiries.kb_api_urls")),
 ]

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "services.applications",
     # Pre-sale (issue 11): outage notices, enquiries with the knowledge base, the tariff guide.
     "services.notices",
+    "services.enquiries",
     "portal",
 ]
 
