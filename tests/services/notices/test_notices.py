@@ -42,19 +42,19 @@ def notice(charlie, grid, alice, bob):
 
 
 def test_publishing_tells_every_linked_user_in_the_inbox_and_every_phone_by_sms(notice, charlie, grid, alice):
-    account(grid=grid, customer=CustomerFactory(phone="13900000009"))  # not linked
+    account(grid=grid, customer=CustomerFactory(phone="18800000009"))  # not linked
     account(grid=grid, customer=CustomerFactory(phone=""))  # nobody to tell
-    account(grid=grid, status=AccountStatus.CLOSED, customer=CustomerFactory(phone="13900000010"))
+    account(grid=grid, status=AccountStatus.CLOSED, customer=CustomerFactory(phone="18800000010"))
     account(
         grid=ServiceGridFactory(code="TQ09999", department=grid.department),
-        customer=CustomerFactory(phone="13900000011"),
+        customer=CustomerFactory(phone="18800000011"),
     )
     actions.publish_notice(notice, by=charlie)
     rows = Notification.objects.filter(template="outage_notice")
     inbox = set(rows.filter(channel="inbox").values_list("recipient__username", flat=True))
     assert inbox == {"alice", "bob"}
     sms = set(rows.filter(channel="sms").values_list("address", flat=True))
-    assert "13900000009" in sms and "13900000010" not in sms and "13900000011" not in sms
+    assert "18800000009" in sms and "18800000010" not in sms and "18800000011" not in sms
     assert rows.get(recipient=alice, channel="inbox").context["area"] == "海门街道东山路一带"
 
 
