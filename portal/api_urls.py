@@ -49,4 +49,5 @@ urlpatterns = [
     # Pre-sale (issue 11).
     path("", include("services.notices.api_urls")),
     path("", include("services.enquiries.kb_api_urls")),
+    path("", include("services.tariffs.api_urls")),
 ]

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     # Pre-sale (issue 11): outage notices, enquiries with the knowledge base, the tariff guide.
     "services.notices",
     "services.enquiries",
+    "services.tariffs",
     "portal",
 ]
 
