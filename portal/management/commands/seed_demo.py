@@ -17,6 +17,7 @@ from tqdm import tqdm
 from accounts import demo
 from accounts.models import Customer, Department, ElectricityAccount, MeterReading, Role, ServiceGrid, User
 from portal import demo_orders as orders_demo
+from portal import demo_presale as presale_demo
 from services.models import WorkOrder
 
 
@@ -72,9 +73,13 @@ class Command(BaseCommand):
             counts = demo.seed_city(seed=seed, accounts=accounts, chunk_size=chunk_size, progress=bar.update)
         with tqdm(total=orders, unit=" orders", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
             added_orders = orders_demo.seed_orders(seed=seed, orders=orders, progress=bar.update)
+        # Pre-sale (issue 11): the knowledge base, outage notices, a year of enquiries.
+        presale = presale_demo.seed_presale(seed=seed)
         if not quiet:
             self._print_logins()
             self._print_counts(counts, added_orders, time.monotonic() - started)
+            for name, count in presale.items():
+                self.stdout.write(f"{presale_demo.LABELS[name]}: {count}")
 
     def _print_logins(self) -> None:
         header = (_("Username"), _("Role"), _("Department"), _("Password"))
