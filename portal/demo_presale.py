@@ -2,8 +2,8 @@
 enquiries with their answers, verdicts, readings and self-service.
 
 Deterministic from the seed, bulk-inserted, re-runnable (it does nothing if enquiries exist). The articles come
-from services/enquiries/data/articles.json. The demo customer's first 台区 gets a live notice and an upcoming
-one, so the home page shows them. Fault notices mirror the repair year's outage events, as publishing them
+from services/enquiries/data/articles.json. The demo customer's first 台区 gets an upcoming notice (their home page
+shows it) and another 台区 a live one. Fault notices mirror the repair year's outage events, as publishing them
 automatically would have.
 """
 
@@ -22,7 +22,16 @@ from accounts.models import ElectricityAccount, Role, ServiceGrid, User
 from portal.demo_orders import _number
 from services.enquiries.knowledge import load_articles
 from services.enquiries.models import ENQUIRY, INFORMATION_QUERY, Article, ArticleRead, Enquiry, SelfService
-from services.models import Channel, EventKind, Status, TimelineEvent, WorkOrder
+from services.models import (
+    QUALITY_CHARACTERISTICS,
+    Channel,
+    EventKind,
+    ReturnVisit,
+    Status,
+    TimelineEvent,
+    VisitChannel,
+    WorkOrder,
+)
 from services.notices.models import NoticeGrid, NoticeKind, NoticeStatus, OutageNotice
 from services.repair.models import OutageEvent
 
@@ -32,7 +41,14 @@ LABELS = {
     "notices": _("Outage notices"),
     "enquiries": _("Enquiries"),
 }
-ENQUIRIES_PER_ACCOUNT = 0.03
+ENQUIRY_SHARE = 0.15  # of the year's work orders (seed_demo --orders): about one in seven is a question
+
+
+def enquiries_of(orders: int) -> int:
+    """How many of the demo year's `orders` are enquiries."""
+    return round(orders * ENQUIRY_SHARE)
+
+
 PLANNED_REASONS = ("10千伏线路检修", "配电变压器增容改造", "低压线路改造", "台区计量箱更换", "开关柜例行试验")
 TEMPORARY_REASONS = ("电缆接头发热，临时处理", "配变渗油，临时检修")
 CHANNELS = [(Channel.HOTLINE, 60), (Channel.WEB, 30), (Channel.COUNTER, 10)]
@@ -46,17 +62,20 @@ QUESTIONS = {
 }
 
 
-def seed_presale(*, seed: int) -> dict[str, int]:
-    """Add the pre-sale demo; return what was added, by name. Nothing if enquiries exist already."""
-    if WorkOrder.objects.filter(kind__in=[ENQUIRY, INFORMATION_QUERY]).exists():
-        return {}
-    rng, now = random.Random(seed * 11 + 5), timezone.now()
-    today = timezone.localdate()
-    articles = load_articles(effective_on=today - timedelta(days=400), review_on=today + timedelta(days=200))
-    _overdue_reviews(rng, today)
-    notices = _notices(rng, now) + _fault_notices()
-    enquiries = _enquiries(rng, now)
-    return {"articles": articles, "notices": notices, "enquiries": enquiries}
+def seed_presale(*, seed: int, enquiries: int) -> dict[str, int]:
+    """Add what is missing of the pre-sale demo (articles, notices, enquiries); return what was added, by name.
+
+    Each part has its own random stream, so that one part already there does not change the others.
+    """
+    now, today = timezone.now(), timezone.localdate()
+    added = {"articles": load_articles(effective_on=today - timedelta(days=400), review_on=today + timedelta(days=200))}
+    if added["articles"]:
+        _overdue_reviews(random.Random(seed * 11 + 1), today)
+    if not OutageNotice.objects.exists():
+        added["notices"] = _notices(random.Random(seed * 11 + 2), now) + _fault_notices()
+    if not WorkOrder.objects.filter(kind__in=[ENQUIRY, INFORMATION_QUERY]).exists():
+        added["enquiries"] = _enquiries(random.Random(seed * 11 + 3), now, enquiries)
+    return added
 
 
 def _overdue_reviews(rng: random.Random, today: object) -> None:
@@ -82,8 +101,12 @@ def _notices(rng: random.Random, now: datetime) -> int:
     if not grids:
         return 0
     names = dict(grids)
-    home = ElectricityAccount.objects.filter(linked_user__username=DEMO_CUSTOMER_PHONE).order_by("number").first()
-    home_grid = home.grid_id if home else grids[0][0]
+    homes = set(
+        ElectricityAccount.objects.filter(linked_user__username=DEMO_CUSTOMER_PHONE).values_list("grid_id", flat=True)
+    )
+    home_grid = min(homes) if homes else grids[0][0]
+    # The live outage is elsewhere: the README walk has the demo customer report a fault that a crew must take.
+    away = next((pk for pk, _name in grids if pk not in homes), grids[0][0])
     planned = []
     for _count in range(min(150, len(grids) * 3)):
         day = now - timedelta(days=rng.randint(2, 360))
@@ -95,9 +118,7 @@ def _notices(rng: random.Random, now: datetime) -> int:
         planned.append(_notice(kind, status, chosen, starts, rng.choice((4, 6, 8)), rng.choice(reasons)))
     hour = now.replace(minute=0, second=0, microsecond=0)
     planned.append(
-        _notice(
-            NoticeKind.PLANNED, NoticeStatus.PUBLISHED, [home_grid], hour - timedelta(hours=2), 6, PLANNED_REASONS[1]
-        )
+        _notice(NoticeKind.PLANNED, NoticeStatus.PUBLISHED, [away], hour - timedelta(hours=2), 6, PLANNED_REASONS[1])
     )
     planned.append(
         _notice(
@@ -161,7 +182,7 @@ def _fault_notices() -> int:
     return len(created)
 
 
-def _enquiries(rng: random.Random, now: datetime) -> int:
+def _enquiries(rng: random.Random, now: datetime, count: int) -> int:
     accounts = list(
         ElectricityAccount.objects.order_by("pk").values_list(
             "pk", "customer_id", "grid_id", "grid__department_id", "address", "linked_user_id"
@@ -169,13 +190,13 @@ def _enquiries(rng: random.Random, now: datetime) -> int:
     )
     clerks = list(User.objects.filter(role=Role.COUNTER_STAFF).order_by("pk").values_list("pk", flat=True))
     articles = list(Article.objects.live().filter(is_public=True).order_by("pk").values_list("pk", "category", "body"))
-    if not accounts or not clerks or not articles:
+    if not count or not accounts or not clerks or not articles:
         return 0
     by_category: dict[str, list[tuple[int, str]]] = {}
     for pk, category, body in articles:
         by_category.setdefault(category, []).append((pk, body.split("。")[0] + "。"))
     plans = []
-    for _count in range(max(200, int(len(accounts) * ENQUIRIES_PER_ACCOUNT))):
+    for _count in range(count):
         account = rng.choice(accounts)
         category = rng.choice(list(QUESTIONS))
         opened = now - timedelta(days=rng.uniform(0.2, 365), hours=rng.uniform(0, 8))
@@ -185,12 +206,45 @@ def _enquiries(rng: random.Random, now: datetime) -> int:
     plans.sort(key=lambda plan: plan[2])
     orders = WorkOrder.objects.bulk_create([_order(plan, rng) for plan in plans], batch_size=2000)
     _number(orders)  # as services.actions.open_order numbers them: the opening date and the id
+    numbers = dict(WorkOrder.objects.filter(pk__in=[o.pk for o in orders]).values_list("pk", "number"))
+    for order in orders:
+        order.number = numbers[order.pk]
     Enquiry.objects.bulk_create([_particulars(o, plan) for o, plan in zip(orders, plans, strict=True)], batch_size=2000)
     TimelineEvent.objects.bulk_create(
         [e for o, plan in zip(orders, plans, strict=True) for e in _events(o, plan)], batch_size=5000
     )
+    visits = ReturnVisit.objects.bulk_create(_visits(rng, orders), batch_size=2000)
+    TimelineEvent.objects.bulk_create(
+        [
+            TimelineEvent(
+                order_id=v.order_id, kind=EventKind.RETURN_VISIT, at=v.recorded_at, new_value=f"{v.overall}/5",
+                is_public=True,
+            )
+            for v in visits
+        ],
+        batch_size=5000,
+    )  # fmt: skip
     _reads_and_self_service(rng, now, plans)
     return len(orders)
+
+
+def _visits(rng: random.Random, orders: list[WorkOrder]) -> list[ReturnVisit]:
+    """Most closed enquiries rated, credited to the counter that answered."""
+    visits = []
+    for order in orders:
+        if order.closed_at is None or rng.random() > 0.8:
+            continue
+        overall = rng.choices((5, 4, 3, 2), (60, 30, 7, 3))[0]
+        scores = {name: max(1, min(5, overall + rng.choice((-1, 0, 0, 0, 1)))) for name, _l in QUALITY_CHARACTERISTICS}
+        visits.append(
+            ReturnVisit(
+                order_id=order.pk, channel=VisitChannel.WEB, overall=overall, comment="",
+                department_id=order.department_id, assignee_id=order.assigned_to_id,
+                recorded_at=order.closed_at + timedelta(hours=rng.uniform(1, 48)),
+                **scores,
+            )
+        )  # fmt: skip
+    return visits
 
 
 def _order(plan: tuple, rng: random.Random) -> WorkOrder:

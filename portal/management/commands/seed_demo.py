@@ -71,10 +71,12 @@ class Command(BaseCommand):
         started = time.monotonic()
         with tqdm(total=accounts, unit=" accounts", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
             counts = demo.seed_city(seed=seed, accounts=accounts, chunk_size=chunk_size, progress=bar.update)
+        # Pre-sale (issue 11): a share of the year's orders are enquiries (portal.demo_presale).
+        enquiries = presale_demo.enquiries_of(orders)
         with tqdm(total=orders, unit=" orders", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
-            added_orders = orders_demo.seed_orders(seed=seed, orders=orders, progress=bar.update)
-        # Pre-sale (issue 11): the knowledge base, outage notices, a year of enquiries.
-        presale = presale_demo.seed_presale(seed=seed)
+            added_orders = orders_demo.seed_orders(seed=seed, orders=orders - enquiries, progress=bar.update)
+        presale = presale_demo.seed_presale(seed=seed, enquiries=enquiries)
+        added_orders += presale.get("enquiries", 0)
         if not quiet:
             self._print_logins()
             self._print_counts(counts, added_orders, time.monotonic() - started)
