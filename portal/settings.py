@@ -253,6 +253,8 @@ RATE_LIMITS = {
     "password_reset_address": (int(os.environ.get("PASSWORD_RESET_RATE_LIMIT", "10")), RATE_LIMIT_WINDOW),
     "password_reset_email": (int(os.environ.get("PASSWORD_RESET_EMAIL_RATE_LIMIT", "3")), RATE_LIMIT_WINDOW),
     "password_change": (int(os.environ.get("PASSWORD_CHANGE_FAILURE_LIMIT", "5")), RATE_LIMIT_WINDOW),
+    # Pre-sale (issue 11): "this answered my question" counts per client address (services.enquiries.views).
+    "kb_feedback": (int(os.environ.get("KB_FEEDBACK_RATE_LIMIT", "30")), RATE_LIMIT_WINDOW),
 }
 
 # --- Language and time ----------------------------------------------------------------------------------

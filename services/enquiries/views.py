@@ -21,6 +21,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import ratelimits
 from accounts.models import User
 from accounts.permissions import is_customer, only_for
 from services import textsearch
@@ -113,8 +114,10 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     item = visible.filter(pk=pk).first()
     if item is None:
         raise Http404
-    if item.status == ArticleStatus.PUBLISHED:
+    read = request.session.get("kb_read", [])
+    if item.status == ArticleStatus.PUBLISHED and item.pk not in read:  # a reload is not another reading
         actions.record_read(item, by=request.user)
+        request.session["kb_read"] = [*read, item.pk][-200:]
     question = request.GET.get("q", "")[:500]
     context = {
         "article": item,
@@ -129,13 +132,16 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def helpful(request: HttpRequest, pk: int) -> HttpResponse:
-    """ "This answered my question": counted once per visitor and article (the session remembers it)."""
+    """"This answered my question": counted once per visitor and article (the session remembers it), and at
+    most RATE_LIMITS["kb_feedback"] times a window from one address (a script cannot inflate the figures)."""
     item = Article.objects.visible_to(request.user).filter(pk=pk).first()
     if item is None:
         raise Http404
     done = request.session.get("kb_helpful", [])
     form = HelpfulForm(request.POST)
-    if item.pk not in done and form.is_valid():
+    address = ratelimits.client_address(request)
+    if item.pk not in done and form.is_valid() and not ratelimits.is_limited("kb_feedback", address):
+        ratelimits.hit("kb_feedback", address)
         actions.record_self_service(item, by=request.user, question=form.cleaned_data["question"])
         request.session["kb_helpful"] = [*done, item.pk][-100:]
     messages.success(request, _("Thank you. We are glad the knowledge base answered your question."))

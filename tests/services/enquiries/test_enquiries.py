@@ -194,3 +194,13 @@ def test_customers_ask_through_the_api(client, alice):
         HTTP_IDEMPOTENCY_KEY="k-1",
     )
     assert response.status_code == 201, response.content
+
+
+def test_this_answered_my_question_is_limited_per_address(client, kb, settings):
+    limit, window = settings.RATE_LIMITS["kb_feedback"]
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "kb_feedback": (1, window)}
+    first, second = kb.filter(is_public=True)[:2]
+    client.post(reverse("kb:helpful", args=[first.pk]))
+    client.post(reverse("kb:helpful", args=[second.pk]))
+    assert Article.objects.get(pk=first.pk).helpful_count == 1
+    assert Article.objects.get(pk=second.pk).helpful_count == 0
