@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.demo import DEMO_CUSTOMER_PHONE
 from accounts.models import ElectricityAccount, Role, ServiceGrid, User
 from portal.demo_orders import _number
+from services import sla
 from services.enquiries.knowledge import load_articles
 from services.enquiries.models import ENQUIRY, INFORMATION_QUERY, Article, ArticleRead, Enquiry, SelfService
 from services.models import (
@@ -41,6 +42,7 @@ LABELS = {
     "notices": _("Outage notices"),
     "enquiries": _("Enquiries"),
 }
+OPEN_ENQUIRIES = 4  # asked today, waiting for an answer
 ENQUIRY_SHARE = 0.15  # of the year's work orders (seed_demo --orders): about one in seven is a question
 
 
@@ -188,21 +190,27 @@ def _enquiries(rng: random.Random, now: datetime, count: int) -> int:
             "pk", "customer_id", "grid_id", "grid__department_id", "address", "linked_user_id"
         )
     )
-    clerks = list(User.objects.filter(role=Role.COUNTER_STAFF).order_by("pk").values_list("pk", flat=True))
+    clerks = list(User.objects.filter(role=Role.COUNTER_STAFF).order_by("pk").values_list("pk", "department_id"))
     articles = list(Article.objects.live().filter(is_public=True).order_by("pk").values_list("pk", "category", "body"))
     if not count or not accounts or not clerks or not articles:
         return 0
     by_category: dict[str, list[tuple[int, str]]] = {}
     for pk, category, body in articles:
         by_category.setdefault(category, []).append((pk, body.split("。")[0] + "。"))
+    counters: dict[int, list[int]] = {}
+    for pk, department_id in clerks:
+        counters.setdefault(department_id, []).append(pk)
+    # The demo customer's question waits at their counter (the `counter` login), with a few others of today.
+    first = [a for a in accounts if a[5] and a[0] in _demo_accounts()][:1]
     plans = []
-    for _count in range(count):
-        account = rng.choice(accounts)
+    for index in range(count):
+        account = first[0] if index == 0 and first else rng.choice(accounts)
         category = rng.choice(list(QUESTIONS))
-        opened = now - timedelta(days=rng.uniform(0.2, 365), hours=rng.uniform(0, 8))
+        open_now = index < min(OPEN_ENQUIRIES, count // 5 + 1)
+        opened = now - (timedelta(hours=rng.uniform(1, 20)) if open_now else timedelta(days=rng.uniform(1, 365)))
         article, answer = rng.choice(by_category.get(category) or [(None, "已电话答复客户。")])
-        open_now = opened > now - timedelta(days=1) and rng.random() < 0.7
-        plans.append((account, category, opened, article, answer, rng.choice(clerks), open_now, rng.random()))
+        clerk = rng.choice(counters.get(account[3]) or [pk for pk, _d in clerks])
+        plans.append((account, category, opened, article, answer, clerk, open_now, rng.random()))
     plans.sort(key=lambda plan: plan[2])
     orders = WorkOrder.objects.bulk_create([_order(plan, rng) for plan in plans], batch_size=2000)
     _number(orders)  # as services.actions.open_order numbers them: the opening date and the id
@@ -213,6 +221,9 @@ def _enquiries(rng: random.Random, now: datetime, count: int) -> int:
     TimelineEvent.objects.bulk_create(
         [e for o, plan in zip(orders, plans, strict=True) for e in _events(o, plan)], batch_size=5000
     )
+    for order in orders:
+        if order.status != Status.CLOSED:  # the open ones' answer clocks, from their policy
+            sla.start_clock(order, "answer", at=order.opened_at)
     visits = ReturnVisit.objects.bulk_create(_visits(rng, orders), batch_size=2000)
     TimelineEvent.objects.bulk_create(
         [
@@ -245,6 +256,12 @@ def _visits(rng: random.Random, orders: list[WorkOrder]) -> list[ReturnVisit]:
             )
         )  # fmt: skip
     return visits
+
+
+def _demo_accounts() -> set[int]:
+    return set(
+        ElectricityAccount.objects.filter(linked_user__username=DEMO_CUSTOMER_PHONE).values_list("pk", flat=True)
+    )
 
 
 def _order(plan: tuple, rng: random.Random) -> WorkOrder:

@@ -533,7 +533,9 @@ def nav_links(response) -> set[str]:
 
 def test_anonymous_navigation_offers_log_in_and_register(client, db):
     links = nav_links(client.get(reverse("portal:home")))
-    assert links == {reverse("accounts:login"), reverse("accounts:register")}
+    # Besides the public information pages of issue 11: outage notices, the knowledge base, the tariff calculator.
+    public = {reverse("notices:lookup"), reverse("kb:index"), reverse("tariffs:calculator")}
+    assert links == {reverse("accounts:login"), reverse("accounts:register")} | public
 
 
 def test_customer_navigation(client, alice):
