@@ -19,12 +19,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from services import textsearch
-from services.api import NewRequestApi, NewRequestInput
+from services.api import NewRequestApi, NewRequestInput, named_choice_field
 from services.enquiries import actions
 from services.enquiries.forms import QUESTION_KINDS
 from services.enquiries.models import Article, Category
 from services.enquiries.views import excerpt, found
 from services.notices.api import PublicThrottle
+
+QuestionKindField = named_choice_field(QUESTION_KINDS, "QuestionKindEnum")
+CategoryField = named_choice_field(Category.choices, "KnowledgeCategoryEnum")
 
 
 class EnquiryCreateApi(NewRequestApi):
@@ -32,8 +35,8 @@ class EnquiryCreateApi(NewRequestApi):
 
     @extend_schema_serializer(component_name="EnquiryInput")
     class InputSerializer(NewRequestInput):
-        kind = serializers.ChoiceField(choices=QUESTION_KINDS)
-        category = serializers.ChoiceField(choices=Category.choices)
+        kind = QuestionKindField()
+        category = CategoryField()
 
     @NewRequestApi.describe(
         "work_orders_ask_question", _("Ask a question (enquiry or information query)"), InputSerializer
@@ -46,7 +49,7 @@ class EnquiryCreateApi(NewRequestApi):
 class ArticleOutput(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
-    category = serializers.ChoiceField(choices=Category.choices)
+    category = CategoryField()
     body = serializers.CharField()
     is_public = serializers.BooleanField()
     effective_on = serializers.DateField()
@@ -58,7 +61,7 @@ class ArticleOutput(serializers.Serializer):
 class HitOutput(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
-    category = serializers.ChoiceField(choices=Category.choices)
+    category = CategoryField()
     excerpt = serializers.CharField(help_text=_("HTML: the text around the match, the query's words in <mark>."))
 
 

@@ -132,7 +132,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def helpful(request: HttpRequest, pk: int) -> HttpResponse:
-    """"This answered my question": counted once per visitor and article (the session remembers it), and at
+    """ "This answered my question": counted once per visitor and article (the session remembers it), and at
     most RATE_LIMITS["kb_feedback"] times a window from one address (a script cannot inflate the figures)."""
     item = Article.objects.visible_to(request.user).filter(pk=pk).first()
     if item is None:

@@ -14,6 +14,7 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.throttling import AnonRateThrottle
 
+from services.api import named_choice_field
 from services.notices.models import NoticeKind, NoticeStatus, OutageNotice
 from services.notices.views import public_notices, with_grids
 
@@ -31,9 +32,11 @@ class GridSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="OutageNotice")
 class NoticeOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=NoticeKind.choices)
-    status = serializers.ChoiceField(choices=NoticeStatus.choices)
-    phase = serializers.ChoiceField(choices=["upcoming", "live", "cancelled", "restored"])
+    kind = named_choice_field(NoticeKind.choices, "OutageNoticeKindEnum")()
+    status = named_choice_field(NoticeStatus.choices, "OutageNoticeStatusEnum")()
+    phase = named_choice_field(
+        [(p, p) for p in ("upcoming", "live", "cancelled", "restored")], "OutageNoticePhaseEnum"
+    )()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     restored_at = serializers.DateTimeField(allow_null=True)

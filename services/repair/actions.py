@@ -293,11 +293,11 @@ def restore(order: WorkOrder, *, by: User, cause: str) -> WorkOrder:
         order.save(update_fields=["result"])
         FaultReport.objects.filter(pk=order.pk).update(restored_at=now, cause=cause[:200])
         sla.stop_clock(order, "restoration", at=now)
-        tell_customer(order, template="power_restored", dedupe=f"power_restored:{order.pk}:{now.timestamp()}")
         led = list(OutageEvent.objects.filter(lead_order=order, restored_at__isnull=True).values_list("pk", flat=True))
         ended = OutageEvent.objects.filter(pk__in=led).update(restored_at=now, cause=cause[:200])
-        for outage_id in led:
+        for outage_id in led:  # the 台区 hears power is back; the reporters then hear of their own report
             notices.close_fault_outage(outage_id, at=now)
+        tell_customer(order, template="power_restored", dedupe=f"power_restored:{order.pk}:{now.timestamp()}")
         if ended:
             for joined in joined_orders(order):
                 _restore_joined(joined, by=by, note=note, at=now)

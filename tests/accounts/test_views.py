@@ -550,6 +550,11 @@ def test_customer_navigation(client, alice):
         reverse("services:report-fault"),
         reverse("services:file-application"),
         reverse("services:inbox"),
+        # Pre-sale (issue 11): asking a question, and the public information pages.
+        reverse("services:ask"),
+        reverse("notices:lookup"),
+        reverse("kb:index"),
+        reverse("tariffs:calculator"),
     }
 
 
@@ -567,6 +572,12 @@ def test_staff_navigation(client, charlie):
         reverse("services:enter-application"),
         reverse("services:closed-orders"),
         reverse("services:inbox"),
+        # Pre-sale (issue 11): entering an enquiry, writing notices, and the public information pages.
+        reverse("services:enter-enquiry"),
+        reverse("notices:manage"),
+        reverse("notices:lookup"),
+        reverse("kb:index"),
+        reverse("tariffs:calculator"),
     }
 
 

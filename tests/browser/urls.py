@@ -33,6 +33,7 @@ def rating_prefix() -> str:
     """The path every return-visit link starts with (the token follows)."""
     return url(RETURN_VISIT, "TOKEN").removesuffix("TOKEN/")
 
+
 # Pre-sale (issue 11): outage notices, the knowledge base and enquiries, the tariff guide.
 NOTICES = "notices:lookup"
 NOTICE = "notices:detail"

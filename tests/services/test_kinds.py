@@ -202,5 +202,6 @@ def test_no_backbone_module_imports_a_kind(path):
 
 
 def test_the_kinds_in_this_portal_are_packages_that_register_themselves():
-    assert {"repair", "applications"} == KIND_PACKAGES
-    assert {kind.code for kind in kinds.all_kinds()} == {"fault_repair", "service_application"}
+    assert {"repair", "applications", "enquiries"} == KIND_PACKAGES
+    codes = {kind.code for kind in kinds.all_kinds()}
+    assert codes == {"fault_repair", "service_application", "enquiry", "information_query"}
