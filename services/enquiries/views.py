@@ -60,14 +60,34 @@ def enter_enquiry(request: HttpRequest) -> HttpResponse:
 # --- The knowledge base ---------------------------------------------------------------------------------
 
 
+# Words that make a sentence a question but say nothing of its subject: a customer's question keeps only the rest.
+QUESTION_WORDS = frozenset(
+    {"怎么", "怎么办", "怎样", "如何", "什么", "为什么", "这么", "那么", "请问", "一下", "是否", "能否", "可以"}
+    | {"能不能", "可不可以", "哪些", "哪里", "多少", "多久", "我家", "我想", "想", "问", "吗", "呢", "啊", "有没有"}
+)
+
+
+def subject_of(query: str) -> str:
+    """The query without its question words ("怎么申请峰谷电价" → "申请 峰谷 电价")."""
+    return " ".join(word for word in textsearch.query_words(query) if word not in QUESTION_WORDS)
+
+
 def found(user: User, query: str, category: str = "") -> QuerySet[Article]:
-    """The articles `user` may read matching the query (ranked) and category; all of them if no query."""
+    """The articles `user` may read matching the query (ranked) and category; all of them if no query.
+
+    Every word of the query's subject must occur (services.textsearch.search); when no article has them all,
+    the articles with its longest word are found instead, so a long question still gets suggestions.
+    """
     articles = Article.objects.visible_to(user)
     if category:
         articles = articles.filter(category=category)
-    if query.strip():
-        return textsearch.search(articles, query)
-    return articles.order_by("category", "-read_count", "pk")
+    subject = subject_of(query)
+    if not subject:
+        return articles.order_by("category", "-read_count", "pk")
+    matches = textsearch.search(articles, subject)
+    if len(subject.split()) > 1 and not matches.exists():
+        return textsearch.search(articles, max(subject.split(), key=len))
+    return matches
 
 
 def _excerpts(articles: list[Article], query: str) -> list[Article]:

@@ -141,7 +141,7 @@ def test_staff_find_internal_articles(client, charlie, kb):
 
 def test_suggestions_while_typing_and_this_answered_my_question(client, alice, kb, django_assert_max_num_queries):
     client.force_login(alice)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):  # one more when no article has every word (the fallback)
         response = client.get(reverse("kb:suggest"), {"description": "家里停电了怎么办"}, HTTP_HX_REQUEST="true")
     assert len(response.context["articles"]) >= 1
     article = response.context["articles"][0]
