@@ -204,3 +204,38 @@ def test_this_answered_my_question_is_limited_per_address(client, kb, settings):
     client.post(reverse("kb:helpful", args=[second.pk]))
     assert Article.objects.get(pk=first.pk).helpful_count == 1
     assert Article.objects.get(pk=second.pk).helpful_count == 0
+
+
+def test_the_review_page_runs_a_fixed_number_of_queries(
+    client, alice, charlie, mona, kb, django_assert_max_num_queries
+):
+    def propose(n: int) -> None:
+        order = actions.answer_enquiry(ask(alice), by=charlie, answer=f"答复{n}")
+        actions.propose_article(order, by=charlie, title=f"提议{n}", body="正文")
+
+    propose(0)
+    Article.objects.filter(pk=kb.first().pk).update(review_on=TODAY - datetime.timedelta(days=1))
+    client.force_login(mona)
+    with django_assert_max_num_queries(8) as few:
+        client.get(reverse("kb:review"))
+    for n in range(1, 6):
+        propose(n)
+    Article.objects.update(review_on=TODAY - datetime.timedelta(days=1))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("kb:review"))
+    assert response.context["proposed"].paginator.count == 6 and response.context["overdue_count"] >= 60
+
+
+def test_counter_staff_enter_a_callers_enquiry(client, charlie, alice):
+    client.force_login(charlie)
+    page = client.get(reverse("services:enter-enquiry"))
+    data = {
+        "channel": "95598", "kind": "information_query", "category": "payment", "account": "3300000001",
+        "contact_phone": "13900001111", "description": "上月电费缴了没有？", "submission": page.context["submission"],
+    }  # fmt: skip
+    response = client.post(reverse("services:enter-enquiry"), data)
+    assert response.status_code == 302
+    order = Enquiry.objects.get().order
+    assert order.kind == INFORMATION_QUERY and order.channel == "95598"
+    client.force_login(alice)
+    assert client.get(reverse("services:enter-enquiry")).status_code == 403

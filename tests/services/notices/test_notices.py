@@ -224,3 +224,28 @@ def test_staff_write_a_notice_by_grid_codes(client, charlie, grid):
     response = client.post(reverse("notices:new"), data)
     assert response.status_code == 302
     assert OutageNotice.objects.get().status == NoticeStatus.DRAFT
+
+
+def test_the_staff_pages_run_a_fixed_number_of_queries(client, charlie, mona, grid, django_assert_max_num_queries):
+    client.force_login(charlie)
+    for _ in range(3):
+        _draft(charlie, [grid])
+    with django_assert_max_num_queries(8) as few:
+        client.get(reverse("notices:manage"))
+    for _ in range(10):
+        notice = _draft(charlie, [grid, ServiceGridFactory(department=grid.department)])
+        actions.publish_notice(notice, by=charlie)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("notices:manage")).status_code == 200
+    client.force_login(mona)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("notices:history")).status_code == 200
+    client.force_login(charlie)
+    assert client.get(reverse("notices:manage")).status_code == 200
+
+
+def test_crews_and_customers_may_not_open_the_staff_pages(client, ray, alice):
+    for user in (ray, alice):
+        client.force_login(user)
+        for name in ("notices:manage", "notices:new", "notices:history"):
+            assert client.get(reverse(name)).status_code == 403
