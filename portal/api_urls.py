@@ -49,4 +49,8 @@ urlpatterns = [
     path("", include("services.api_urls")),
     # Complaints (issue 9).
     path("complaints/", include("complaints.api_urls")),
+    # Pre-sale (issue 11).
+    path("", include("services.notices.api_urls")),
+    path("", include("services.enquiries.kb_api_urls")),
+    path("", include("services.tariffs.api_urls")),
 ]

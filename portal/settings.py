@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "services.applications",
     # Complaints and their sister kinds (issue 9): between services and outlets.
     "complaints",
+    # Pre-sale (issue 11): outage notices, enquiries with the knowledge base, the tariff guide.
+    "services.notices",
+    "services.enquiries",
+    "services.tariffs",
     "portal",
 ]
 
@@ -251,6 +255,8 @@ RATE_LIMITS = {
     "password_reset_address": (int(os.environ.get("PASSWORD_RESET_RATE_LIMIT", "10")), RATE_LIMIT_WINDOW),
     "password_reset_email": (int(os.environ.get("PASSWORD_RESET_EMAIL_RATE_LIMIT", "3")), RATE_LIMIT_WINDOW),
     "password_change": (int(os.environ.get("PASSWORD_CHANGE_FAILURE_LIMIT", "5")), RATE_LIMIT_WINDOW),
+    # Pre-sale (issue 11): "this answered my question" counts per client address (services.enquiries.views).
+    "kb_feedback": (int(os.environ.get("KB_FEEDBACK_RATE_LIMIT", "30")), RATE_LIMIT_WINDOW),
 }
 # Complaints (issue 9): how many complaints, reports and praises one customer may file in a day.
 RATE_LIMITS["complaint_filing"] = (int(os.environ.get("COMPLAINT_FILING_LIMIT", "10")), timedelta(days=1))

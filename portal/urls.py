@@ -20,6 +20,10 @@ urlpatterns = [
     path("services/", include("services.urls")),
     # Complaints (issue 9).
     path("complaints/", include("complaints.urls")),
+    # Pre-sale (issue 11).
+    path("notices/", include("services.notices.urls")),
+    path("kb/", include("services.enquiries.kb_urls")),
+    path("tariffs/", include("services.tariffs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api_urls")),

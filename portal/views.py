@@ -13,6 +13,7 @@ from django.templatetags.static import static
 from accounts.consumption import recent_consumption
 from accounts.models import Department, ServiceGrid, User
 from services import figures
+from services.notices.views import notices_for_customer
 
 CUSTOMER_ACCOUNTS_PER_PAGE = 10
 GRIDS_PER_PAGE = 25
@@ -30,12 +31,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def customer_home(request: HttpRequest, user: User) -> HttpResponse:
-    """Each linked account with its latest twelve months of consumption, or a call to link one."""
+    """Each linked account with its latest twelve months of consumption, or a call to link one, and the outage
+    notices on their 台区."""
     accounts = user.linked_accounts.select_related("customer", "grid").order_by("number")
     page = Paginator(accounts, CUSTOMER_ACCOUNTS_PER_PAGE).get_page(request.GET.get("page"))
     consumption = recent_consumption(page.object_list)
     cards = [(account, consumption[account.pk]) for account in page.object_list]
-    return render(request, "portal/home_customer.html", {"page": page, "cards": cards})
+    # Outage notices on the 台区 of any of their accounts (issue 11): two queries, however many accounts.
+    context = {"page": page, "cards": cards, "notices": notices_for_customer(user)}
+    return render(request, "portal/home_customer.html", context)
 
 
 def department_home(request: HttpRequest, user: User) -> HttpResponse:

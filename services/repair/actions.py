@@ -36,6 +36,8 @@ from accounts.models import AccountStatus, ElectricityAccount, ServiceGrid, User
 from services import actions, attachments, notifications, routing, sla
 from services.actions import NewOrder, close_order, tell_customer
 from services.models import Clock, ClockState, Priority, Status, WorkOrder
+from services.notices import actions as notices
+from services.notices.models import OutageNotice
 from services.repair.models import (
     FAULT_REPAIR,
     FaultReport,
@@ -148,13 +150,30 @@ def _triage(order: WorkOrder, fault: FaultReport, *, by: User, inside_premises: 
     outage = live_outage(order.grid) if fault.fault_type in NO_POWER else None
     if outage is not None:
         return _join_outage(order, fault, outage, by=by)
+    notice = live_notice(order.grid) if fault.fault_type in NO_POWER else None
+    if notice is not None:
+        return _settle_without_crew(order, fault, Triage.OUTAGE, _announced(notice), by=by)
     fault.triage = Triage.GRID
     if fault.fault_type == FaultType.NO_POWER_AREA:
         fault.outage = OutageEvent.objects.create(
             grid=order.grid, kind=OutageKind.FAULT, started_at=order.opened_at, lead_order=order, created_by=by
         )
+        # Every customer on the 台区 hears of it at once (one set-based insert into the outbox).
+        notices.publish_fault_outage(fault.outage.pk)
     fault.save(update_fields=["triage", "outage"])
     return dispatch(order, by=by)
+
+
+def live_notice(grid: ServiceGrid) -> OutageNotice | None:
+    """A live announced outage (planned or temporary maintenance) covering the 台区, if any."""
+    return OutageNotice.objects.live().for_grids([grid.pk]).order_by("starts_at", "pk").first()
+
+
+def _announced(notice: OutageNotice) -> str:
+    return _(
+        "Power is off on this 台区 for announced work (%(reason)s) until about %(end)s. No crew is needed; "
+        "supply returns when the work is done."
+    ) % {"reason": notice.reason, "end": f"{timezone.localtime(notice.ends_at):%Y-%m-%d %H:%M}"}
 
 
 def live_outage(grid: ServiceGrid) -> OutageEvent | None:
@@ -274,10 +293,11 @@ def restore(order: WorkOrder, *, by: User, cause: str) -> WorkOrder:
         order.save(update_fields=["result"])
         FaultReport.objects.filter(pk=order.pk).update(restored_at=now, cause=cause[:200])
         sla.stop_clock(order, "restoration", at=now)
+        led = list(OutageEvent.objects.filter(lead_order=order, restored_at__isnull=True).values_list("pk", flat=True))
+        ended = OutageEvent.objects.filter(pk__in=led).update(restored_at=now, cause=cause[:200])
+        for outage_id in led:  # the 台区 hears power is back; the reporters then hear of their own report
+            notices.close_fault_outage(outage_id, at=now)
         tell_customer(order, template="power_restored", dedupe=f"power_restored:{order.pk}:{now.timestamp()}")
-        ended = OutageEvent.objects.filter(lead_order=order, restored_at__isnull=True).update(
-            restored_at=now, cause=cause[:200]
-        )
         if ended:
             for joined in joined_orders(order):
                 _restore_joined(joined, by=by, note=note, at=now)

@@ -533,7 +533,9 @@ def nav_links(response) -> set[str]:
 
 def test_anonymous_navigation_offers_log_in_and_register(client, db):
     links = nav_links(client.get(reverse("portal:home")))
-    assert links == {reverse("accounts:login"), reverse("accounts:register")}
+    # Besides the public information pages of issue 11: outage notices, the knowledge base, the tariff calculator.
+    public = {reverse("notices:lookup"), reverse("kb:index"), reverse("tariffs:calculator")}
+    assert links == {reverse("accounts:login"), reverse("accounts:register")} | public
 
 
 def test_customer_navigation(client, alice):
@@ -549,6 +551,11 @@ def test_customer_navigation(client, alice):
         reverse("services:file-application"),
         reverse("complaints:file"),  # complaints (issue 9)
         reverse("services:inbox"),
+        # Pre-sale (issue 11): asking a question, and the public information pages.
+        reverse("services:ask"),
+        reverse("notices:lookup"),
+        reverse("kb:index"),
+        reverse("tariffs:calculator"),
     }
 
 
@@ -567,6 +574,12 @@ def test_staff_navigation(client, charlie):
         reverse("complaints:enter"),  # complaints (issue 9)
         reverse("services:closed-orders"),
         reverse("services:inbox"),
+        # Pre-sale (issue 11): entering an enquiry, writing notices, and the public information pages.
+        reverse("services:enter-enquiry"),
+        reverse("notices:manage"),
+        reverse("notices:lookup"),
+        reverse("kb:index"),
+        reverse("tariffs:calculator"),
     }
 
 

@@ -36,3 +36,13 @@ def url(name: str, *args: object) -> str:
 def rating_prefix() -> str:
     """The path every return-visit link starts with (the token follows)."""
     return url(RETURN_VISIT, "TOKEN").removesuffix("TOKEN/")
+
+
+# Pre-sale (issue 11): outage notices, the knowledge base and enquiries, the tariff guide.
+NOTICES = "notices:lookup"
+NOTICE = "notices:detail"
+ASK = "services:ask"
+KB_ARTICLE = "kb:article"
+KB_HELPFUL = "kb:helpful"
+TARIFF_CALCULATOR = "tariffs:calculator"
+TARIFF_ACCOUNT = "tariffs:account"

@@ -47,7 +47,9 @@ def seed_demo(accounts: int = 80, orders: int = 120, seed: int = 7) -> None:
 
 def snapshot() -> list[tuple]:
     return list(
-        WorkOrder.objects.order_by("opened_at", "kind", "account__number").values_list(
+        # Every field shown takes part in the order: two showcase reports opened at one instant without an account
+        # would otherwise come in either order on PostgreSQL.
+        WorkOrder.objects.order_by("opened_at", "kind", "account__number", "sub_type", "description").values_list(
             "kind", "sub_type", "channel", "status", "opened_at", "closed_at", "account__number", "grid__code",
             "assigned_to__username", "department__code", "description", "result",
         )
@@ -126,7 +128,8 @@ def test_the_demo_logins_find_open_orders_in_their_queues(django_user_model):
     assert deadlines == sorted(deadlines)  # most urgent first
     for login in ("grid", "counter"):
         kinds = {order.kind for order in queues.my_queue(users[login], timezone.now())}
-        assert kinds == {SERVICE_APPLICATION}, login
+        # The counter also answers the day's enquiries (issue 11, portal.demo_presale).
+        assert SERVICE_APPLICATION in kinds and kinds <= {SERVICE_APPLICATION, "enquiry", "information_query"}, login
     assert queues.team_queue(users["repair"], timezone.now()).filter(status=Status.NEW).exists()
 
 

@@ -18,6 +18,7 @@ from accounts import demo
 from accounts.models import Customer, Department, ElectricityAccount, MeterReading, Role, ServiceGrid, User
 from portal import demo_complaints
 from portal import demo_orders as orders_demo
+from portal import demo_presale as presale_demo
 from services.models import WorkOrder
 
 
@@ -71,13 +72,19 @@ class Command(BaseCommand):
         started = time.monotonic()
         with tqdm(total=accounts, unit=" accounts", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
             counts = demo.seed_city(seed=seed, accounts=accounts, chunk_size=chunk_size, progress=bar.update)
+        # Pre-sale (issue 11): a share of the year's orders are enquiries (portal.demo_presale).
+        enquiries = presale_demo.enquiries_of(orders)
         with tqdm(total=orders, unit=" orders", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
-            added_orders = orders_demo.seed_orders(seed=seed, orders=orders, progress=bar.update)
+            added_orders = orders_demo.seed_orders(seed=seed, orders=orders - enquiries, progress=bar.update)
         if orders:  # Complaints (issue 9): a year of them, in proportion to the city.
             demo_complaints.seed_complaints(seed=seed)
+        presale = presale_demo.seed_presale(seed=seed, enquiries=enquiries)
+        added_orders += presale.get("enquiries", 0)
         if not quiet:
             self._print_logins()
             self._print_counts(counts, added_orders, time.monotonic() - started)
+            for name, count in presale.items():
+                self.stdout.write(f"{presale_demo.LABELS[name]}: {count}")
 
     def _print_logins(self) -> None:
         header = (_("Username"), _("Role"), _("Department"), _("Password"))

@@ -358,7 +358,8 @@ def test_an_area_outage_is_repaired_once_and_everyone_who_reported_it_hears_of_r
     joined.refresh_from_db()
     assert (joined.status, joined.assigned_to, joined.fault.outage) == (RepairStatus.JOINED_OUTAGE, None, outage)
     assert joined.fault.triage == Triage.OUTAGE
-    assert templates_to(bob) == ["outage_joined"]
+    # The area outage's notice told everyone on the 台区 (services.notices), then bob's report joined it.
+    assert templates_to(bob) == ["outage_notice", "outage_joined"]
     assert templates_to(wang) == []  # one crew for the outage
 
     crew_on_site(lead, li, clock, minutes=20)
@@ -374,7 +375,7 @@ def test_an_area_outage_is_repaired_once_and_everyone_who_reported_it_hears_of_r
     assert joined.status == Status.RESOLVED
     assert FaultReport.objects.get(pk=joined.pk).restored_at == outage.restored_at
     assert clock_of(joined, "restoration").state == ClockState.MET
-    assert templates_to(bob) == ["outage_joined", "power_restored"]
+    assert templates_to(bob) == ["outage_notice", "outage_joined", "outage_notice_restored", "power_restored"]
     assert templates_to(alice)[-1] == "power_restored"
 
 
