@@ -200,6 +200,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The home pages' figures per 台区 (services.figures): counted here, never on a page view.
     "refresh-grid-figures": {"task": "services.tasks.refresh_grid_figures", "schedule": 300.0},
+    # outlets: bookings never checked in; the demo hall's board (does nothing unless OUTLETS_DEMO_HALL is set).
+    "mark-missed-appointments": {"task": "outlets.tasks.mark_missed_appointments", "schedule": 600.0},
+    "move-demo-hall": {"task": "outlets.tasks.move_demo_hall", "schedule": 10.0},
 }
 
 # --- Authentication -------------------------------------------------------------------------------------

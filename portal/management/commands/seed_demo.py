@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from accounts import demo
 from accounts.models import Customer, Department, ElectricityAccount, MeterReading, Role, ServiceGrid, User
+from outlets import demo as outlets_demo
 from portal import demo_orders as orders_demo
 from services.models import WorkOrder
 
@@ -72,6 +73,8 @@ class Command(BaseCommand):
             counts = demo.seed_city(seed=seed, accounts=accounts, chunk_size=chunk_size, progress=bar.update)
         with tqdm(total=orders, unit=" orders", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
             added_orders = orders_demo.seed_orders(seed=seed, orders=orders, progress=bar.update)
+        # outlets (issue 10): halls, convenience points, counters, the agent and a year of tickets
+        outlets_demo.seed_outlets(seed=seed)
         if not quiet:
             self._print_logins()
             self._print_counts(counts, added_orders, time.monotonic() - started)
