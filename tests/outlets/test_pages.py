@@ -222,3 +222,22 @@ def test_planning_costs_the_same_whatever_the_areas(client, mona, hall, grid, st
     response = client.get(reverse("outlets:planning"))
     assert _queries(client, reverse("outlets:planning")) == few
     assert response.context["proposals"][0].district == "仙居县"
+
+
+def test_a_double_click_takes_one_ticket(client, alice, hall, payment):
+    client.force_login(alice)
+    token = client.get(reverse("outlets:outlet", args=[hall.code])).context["submission"]
+    url = reverse("outlets:take-ticket", args=[hall.code])
+    for _ in range(2):
+        assert client.post(url, {"service": payment.pk, "submission": token}).status_code == 302
+    assert Ticket.objects.count() == 1
+
+
+def test_the_counter_list_costs_the_same_whatever_the_counters(client, mona, hall, payment, counter1):
+    from outlets.models import Counter
+
+    client.force_login(mona)
+    few = _queries(client, reverse("outlets:counter"))
+    for number in range(3, 13):
+        Counter.objects.create(outlet=hall, number=number).services.set([payment])
+    assert _queries(client, reverse("outlets:counter")) == few
