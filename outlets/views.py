@@ -258,6 +258,11 @@ def counter_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "call-next": lambda: _call_next(request, counter),
         "issue": lambda: _issue_at_counter(request, counter),
     }
+    return _take_step(request, steps, action)
+
+
+def _take_step(request: HttpRequest, steps: dict[str, Callable[[], object]], action: str) -> HttpResponse:
+    """Take the named step (unknown: 404); a refusal is a message on the desk, which the clerk returns to."""
     if action not in steps:
         return HttpResponse(status=404)
     try:
@@ -296,13 +301,7 @@ def ticket_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "finish": lambda: _finish(request, ticket),
         "transfer": lambda: _transfer(request, ticket),
     }
-    if action not in steps:
-        return HttpResponse(status=404)
-    try:
-        steps[action]()
-    except (actions.QueueRefused, actions.TicketLimit) as refusal:
-        _refused(request, refusal)
-    return redirect("outlets:counter")
+    return _take_step(request, steps, action)
 
 
 def _finish(request: HttpRequest, ticket: Ticket) -> None:
