@@ -28,6 +28,7 @@ from outlets.models import (
     Outlet,
     Ticket,
     TicketSource,
+    TicketStatus,
 )
 from outlets.permissions import PLAN_OUTLETS, READ_STATISTICS, TAKE_TICKET, WORK_COUNTER, may
 from services import idempotency
@@ -257,6 +258,7 @@ def counter_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "sign-out": lambda: actions.sign_out_counter(counter, by=request.user),
         "call-next": lambda: _call_next(request, counter),
         "issue": lambda: _issue_at_counter(request, counter),
+        "check-in": lambda: _check_in_at_counter(request, counter),
     }
     return _take_step(request, steps, action)
 
@@ -276,6 +278,26 @@ def _call_next(request: HttpRequest, counter: Counter) -> None:
     ticket = actions.call_next(counter, by=request.user)
     if ticket is None:
         messages.info(request, _("Nobody is waiting for this counter."))
+
+
+def _check_in_at_counter(request: HttpRequest, counter: Counter) -> None:
+    """Check in a customer who arrives with a remote ticket (its code) or an appointment (its reference)."""
+    code = request.POST.get("code", "").strip().upper()[:12]
+    today = timezone.localdate()
+    appointment = Appointment.objects.filter(reference=code, slot__outlet=counter.outlet_id).first()
+    if appointment is not None:
+        ticket = actions.check_in_appointment(appointment, by=request.user)
+    else:
+        pending = Ticket.objects.filter(outlet=counter.outlet_id, day=today, code=code, status=TicketStatus.PENDING)
+        ticket = pending.first()
+        if ticket is None:
+            messages.error(
+                request,
+                _("No remote ticket or appointment %(code)s waits to be checked in here today.") % {"code": code},
+            )
+            return
+        actions.check_in_ticket(ticket, by=request.user)
+    messages.success(request, _("%(code)s is checked in and waits in the queue.") % {"code": ticket.code})
 
 
 def _issue_at_counter(request: HttpRequest, counter: Counter) -> None:

@@ -241,3 +241,24 @@ def test_the_counter_list_costs_the_same_whatever_the_counters(client, mona, hal
     for number in range(3, 13):
         Counter.objects.create(outlet=hall, number=number).services.set([payment])
     assert _queries(client, reverse("outlets:counter")) == few
+
+
+def test_the_clerk_checks_in_a_remote_ticket_and_an_appointment(client, charlie, alice, hall, payment, counter1):
+    from outlets.models import AppointmentSlot
+
+    remote = actions.issue_ticket(hall, payment, by=alice, source=TicketSource.REMOTE)
+    starts = timezone.now() + timedelta(minutes=10)
+    slot = AppointmentSlot.objects.create(
+        outlet=hall, service=payment, starts_at=starts, ends_at=starts + timedelta(minutes=30)
+    )
+    booking = actions.book_appointment(slot, by=alice)
+    client.force_login(charlie)
+    actions.sign_in_counter(counter1, by=charlie)
+    url = reverse("outlets:counter-act", args=[counter1.pk, "check-in"])
+    client.post(url, {"code": remote.code.lower()})
+    client.post(url, {"code": booking.reference})
+    remote.refresh_from_db()
+    assert remote.status == TicketStatus.WAITING
+    assert Ticket.objects.get(source=TicketSource.APPOINTMENT).status == TicketStatus.WAITING
+    response = client.post(url, {"code": "Z999"}, follow=True)
+    assert "No remote ticket or appointment Z999" in response.content.decode()
