@@ -71,10 +71,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         with tqdm(total=accounts, unit=" accounts", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
             counts = demo.seed_city(seed=seed, accounts=accounts, chunk_size=chunk_size, progress=bar.update)
+        # outlets (issue 10): halls, convenience points, counters, the agent and a year of tickets. Before the
+        # orders: the halls' clerks are among the counter staff the orders' planner draws from.
+        outlets_demo.seed_outlets(seed=seed)
         with tqdm(total=orders, unit=" orders", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
             added_orders = orders_demo.seed_orders(seed=seed, orders=orders, progress=bar.update)
-        # outlets (issue 10): halls, convenience points, counters, the agent and a year of tickets
-        outlets_demo.seed_outlets(seed=seed)
         if not quiet:
             self._print_logins()
             self._print_counts(counts, added_orders, time.monotonic() - started)
