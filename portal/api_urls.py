@@ -31,6 +31,7 @@ class ApiRoot(APIView):
                 "accounts": link("api:account-list"),
                 "work-orders": link("api:work-order-list"),
                 "complaints": link("api:complaint-list"),
+                "outlets": link("api:outlet-finder"),
                 "schema": link("api-schema"),
                 "docs": link("api-docs"),
                 "redoc": link("api-redoc"),
@@ -53,4 +54,5 @@ urlpatterns = [
     path("", include("services.notices.api_urls")),
     path("", include("services.enquiries.kb_api_urls")),
     path("", include("services.tariffs.api_urls")),
+    path("", include("outlets.api_urls")),
 ]

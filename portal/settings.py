@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "services.notices",
     "services.enquiries",
     "services.tariffs",
+    "outlets",
     "portal",
 ]
 
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "services.context_processors.inbox",
                 "services.context_processors.menus",
+                "outlets.context_processors.menu",
             ],
         },
     },
@@ -204,6 +206,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The home pages' figures per 台区 (services.figures): counted here, never on a page view.
     "refresh-grid-figures": {"task": "services.tasks.refresh_grid_figures", "schedule": 300.0},
+    # outlets: bookings never checked in; the demo hall's board (does nothing unless OUTLETS_DEMO_HALL is set).
+    "mark-missed-appointments": {"task": "outlets.tasks.mark_missed_appointments", "schedule": 600.0},
+    "move-demo-hall": {"task": "outlets.tasks.move_demo_hall", "schedule": 10.0},
 }
 
 # --- Authentication -------------------------------------------------------------------------------------
@@ -290,6 +295,17 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 
 CHASE_INTERVAL = timedelta(minutes=int(os.environ.get("CHASE_INTERVAL_MINUTES", "60")))
 # A customer's messages on one order notify its assignee each time: at most this many an hour.
 CUSTOMER_MESSAGES_PER_HOUR = int(os.environ.get("CUSTOMER_MESSAGES_PER_HOUR", "5"))
+
+# --- Outlets and the hall queue (outlets) -----------------------------------------------------------------
+# Tickets one customer may take in a day (kiosk, web, counter together), and appointments they may hold.
+OUTLETS_TICKETS_PER_CUSTOMER = int(os.environ.get("OUTLETS_TICKETS_PER_CUSTOMER", "5"))
+OUTLETS_LIVE_APPOINTMENTS = int(os.environ.get("OUTLETS_LIVE_APPOINTMENTS", "3"))
+# A ticket that has waited this long is called before higher-priority services' (outlets.queue).
+OUTLETS_AGE_BEFORE_PRIORITY = timedelta(minutes=int(os.environ.get("OUTLETS_AGE_BEFORE_PRIORITY_MINUTES", "20")))
+# Estimated waits average the service times of tickets finished in this window.
+OUTLETS_ESTIMATE_WINDOW = timedelta(hours=2)
+# `make demo`: a task calls and serves tickets at the demo outlet so its hall screen moves by itself.
+OUTLETS_DEMO_HALL = os.environ.get("OUTLETS_DEMO_HALL", "")
 
 # --- E-mail ---------------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("notices/", include("services.notices.urls")),
     path("kb/", include("services.enquiries.kb_urls")),
     path("tariffs/", include("services.tariffs.urls")),
+    path("outlets/", include("outlets.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api_urls")),

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Customer, Department, ElectricityAccount, ServiceGrid, User
+from accounts.models import Customer, Department, ElectricityAccount, Role, ServiceGrid, User
 from services import kinds
 
 
@@ -26,6 +26,8 @@ class Channel(models.TextChoices):
     REGULATOR = "12398", _("12398 energy regulator hotline")
     GOVERNMENT = "12345", _("12345 government hotline")
     LETTER = "letter", _("Letter")
+    # Filed by a village convenience point's agent on a villager's behalf (outlets).
+    CONVENIENCE_POINT = "convenience_point", _("Convenience point")
 
 
 class Status(models.TextChoices):
@@ -78,6 +80,8 @@ class WorkOrderQuerySet(models.QuerySet["WorkOrder"]):
         the orders they reported and those on their linked accounts; nobody else sees any."""
         if not user.is_authenticated:
             return self.none()
+        if user.role == Role.CONVENIENCE_AGENT:
+            return self.filter(created_by=user)  # an agent sees only what they filed for villagers
         if user.is_employee:
             return self.all()
         return self.filter(pk__in=self.ids_of_customer(user))
@@ -103,7 +107,7 @@ class WorkOrder(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=kinds.kind_choices)
     # The kind's sub-type (a fault type, a service-application type): SLA policies match on it.
     sub_type = models.CharField(_("sub-type"), max_length=30, blank=True)
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=20, choices=kinds.status_choices, default=Status.NEW)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
     customer = models.ForeignKey(

@@ -535,7 +535,7 @@ def test_anonymous_navigation_offers_log_in_and_register(client, db):
     links = nav_links(client.get(reverse("portal:home")))
     # Besides the public information pages of issue 11: outage notices, the knowledge base, the tariff calculator.
     public = {reverse("notices:lookup"), reverse("kb:index"), reverse("tariffs:calculator")}
-    assert links == {reverse("accounts:login"), reverse("accounts:register")} | public
+    assert links == {reverse("accounts:login"), reverse("accounts:register"), reverse("outlets:finder")} | public
 
 
 def test_customer_navigation(client, alice):
@@ -556,6 +556,8 @@ def test_customer_navigation(client, alice):
         reverse("notices:lookup"),
         reverse("kb:index"),
         reverse("tariffs:calculator"),
+        reverse("outlets:finder"),
+        reverse("outlets:my-tickets"),
     }
 
 
@@ -580,6 +582,9 @@ def test_staff_navigation(client, charlie):
         reverse("notices:lookup"),
         reverse("kb:index"),
         reverse("tariffs:calculator"),
+        reverse("outlets:finder"),
+        reverse("outlets:counter"),
+        reverse("outlets:statistics"),
     }
 
 

@@ -14,11 +14,13 @@ from django.utils import timezone
 from portal import demo_orders as demo
 from services import escalation, kinds, queues
 from services.applications.models import SERVICE_APPLICATION, ServiceApplication
+from services.enquiries.models import ENQUIRY_KINDS
 from services.models import (
     QUALITY_CHARACTERISTICS,
     Clock,
     ClockState,
     EventKind,
+    Priority,
     ReturnVisit,
     Status,
     TimelineEvent,
@@ -58,7 +60,8 @@ def snapshot() -> list[tuple]:
 
 def test_a_small_seed_makes_both_kinds_with_their_particulars_clocks_timelines_and_ratings():
     seed_demo()
-    orders = WorkOrder.objects.filter(kind__in=[FAULT_REPAIR, SERVICE_APPLICATION])  # complaints: their own test
+    # Complaints have their own test; enquiries are their share of the year's 120 orders (portal.demo_presale).
+    orders = WorkOrder.objects.filter(kind__in=[FAULT_REPAIR, SERVICE_APPLICATION, *ENQUIRY_KINDS])
     kinds = dict(orders.values_list("kind").annotate(Count("id")))
     assert sum(kinds.values()) == 120
     assert kinds[FAULT_REPAIR] > kinds[SERVICE_APPLICATION] > 20
@@ -124,8 +127,15 @@ def test_the_demo_logins_find_open_orders_in_their_queues(django_user_model):
     }
     repairs = list(queues.my_queue(users["repair"], timezone.now()))
     assert len(repairs) >= 6 and {order.kind for order in repairs} == {FAULT_REPAIR}
-    deadlines = [order.next_due_at for order in repairs if not order.is_breached and order.next_due_at]
-    assert deadlines == sorted(deadlines)  # most urgent first
+    # Most urgent first: urgent (danger) faults lead, then breached, then by the next deadline.
+    deadlines = [
+        order.next_due_at
+        for order in repairs
+        if order.priority != Priority.URGENT and not order.is_breached and order.next_due_at
+    ]
+    assert deadlines == sorted(deadlines)
+    ranks = [0 if order.priority == Priority.URGENT else 1 if order.is_breached else 2 for order in repairs]
+    assert ranks == sorted(ranks)
     for login in ("grid", "counter"):
         kinds = {order.kind for order in queues.my_queue(users[login], timezone.now())}
         # The counter also answers the day's enquiries (issue 11, portal.demo_presale).
@@ -185,7 +195,8 @@ def test_orders_zero_seeds_none_and_the_default_is_two_for_every_five_accounts()
     seed_demo(accounts=100, orders=0)
     assert not WorkOrder.objects.exists()
     call_command("seed_demo", accounts=100, seed=7, verbosity=0, stdout=StringIO())
-    backbone_kinds = WorkOrder.objects.filter(kind__in=[FAULT_REPAIR, SERVICE_APPLICATION])  # complaints: their own
+    # Complaints are counted by their own test; enquiries are a share of the default orders.
+    backbone_kinds = WorkOrder.objects.filter(kind__in=[FAULT_REPAIR, SERVICE_APPLICATION, *ENQUIRY_KINDS])
     assert backbone_kinds.count() == demo.default_orders(100) == 40
 
 

@@ -35,6 +35,15 @@ API_OPERATIONS = {
     "/api/v1/work-orders/enquiries/": {"post": "work_orders_ask_question"},
     "/api/v1/tariffs/calculator/": {"get": "tariffs_calculator"},
     "/api/v1/tariffs/accounts/{number}/": {"get": "tariffs_account_comparison"},
+    # outlets (issue 10)
+    "/api/v1/outlets/": {"get": "outlets_find"},
+    "/api/v1/outlets/tickets/": {"get": "outlets_my_tickets"},
+    "/api/v1/outlets/tickets/{id}/{step}/": {"post": "outlets_ticket_step"},
+    "/api/v1/outlets/counters/{id}/": {"get": "outlets_counter"},
+    "/api/v1/outlets/counters/{id}/{step}/": {"post": "outlets_counter_step"},
+    "/api/v1/outlets/statistics/": {"get": "outlets_statistics"},
+    "/api/v1/outlets/{code}/board/": {"get": "outlets_board"},
+    "/api/v1/outlets/{code}/tickets/": {"post": "outlets_take_ticket"},
 }
 
 

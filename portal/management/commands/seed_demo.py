@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from accounts import demo
 from accounts.models import Customer, Department, ElectricityAccount, MeterReading, Role, ServiceGrid, User
+from outlets import demo as outlets_demo
 from portal import demo_complaints
 from portal import demo_orders as orders_demo
 from portal import demo_presale as presale_demo
@@ -74,6 +75,9 @@ class Command(BaseCommand):
             counts = demo.seed_city(seed=seed, accounts=accounts, chunk_size=chunk_size, progress=bar.update)
         # Pre-sale (issue 11): a share of the year's orders are enquiries (portal.demo_presale).
         enquiries = presale_demo.enquiries_of(orders)
+        # outlets (issue 10): halls, convenience points, counters, the agent and a year of tickets. Before the
+        # orders: the halls' clerks are among the counter staff the orders' planner draws from.
+        outlets_demo.seed_outlets(seed=seed)
         with tqdm(total=orders, unit=" orders", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
             added_orders = orders_demo.seed_orders(seed=seed, orders=orders - enquiries, progress=bar.update)
         if orders:  # Complaints (issue 9): a year of them, in proportion to the city.
