@@ -121,6 +121,8 @@ class Clock(models.Model):
             # The sweep's only read: running clocks whose next alert has come.
             models.Index(fields=["alert_at"], condition=models.Q(state="running"), name="clock_sweep_idx"),
             models.Index(fields=["order", "state"]),
+            # The queues' "next deadline" of each row (services.queues.with_deadlines): an index-only probe.
+            models.Index(fields=["order", "due_at"], condition=models.Q(state="running"), name="clock_running_due_idx"),
         ]
 
     def __str__(self) -> str:
