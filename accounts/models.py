@@ -27,6 +27,8 @@ class Role(models.TextChoices):
     COMPLAINT_HANDLER = "complaint_handler", _("Complaint handler")
     DEPARTMENT_MANAGER = "department_manager", _("Department manager")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # Runs one village convenience point (outlets.OutletAgent): files requests for villagers, sees only those.
+    CONVENIENCE_AGENT = "convenience_agent", _("Convenience-point agent")
 
 
 # Roles that work for the company; every one of them except the administrator belongs to a department.

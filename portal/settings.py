@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "services",
     "services.repair",
     "services.applications",
+    "outlets",
     "portal",
 ]
 

@@ -26,6 +26,8 @@ class Channel(models.TextChoices):
     REGULATOR = "12398", _("12398 energy regulator hotline")
     GOVERNMENT = "12345", _("12345 government hotline")
     LETTER = "letter", _("Letter")
+    # Filed by a village convenience point's agent on a villager's behalf (outlets).
+    CONVENIENCE_POINT = "convenience_point", _("Convenience point")
 
 
 class Status(models.TextChoices):
@@ -103,7 +105,7 @@ class WorkOrder(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=kinds.kind_choices)
     # The kind's sub-type (a fault type, a service-application type): SLA policies match on it.
     sub_type = models.CharField(_("sub-type"), max_length=30, blank=True)
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=20, choices=kinds.status_choices, default=Status.NEW)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
     customer = models.ForeignKey(

@@ -39,7 +39,7 @@ class SlaPolicy(models.Model):
     clock = models.CharField(_("clock"), max_length=50, help_text=_("e.g. arrival, restoration, resolution"))
     customer_class = models.CharField(_("customer class"), max_length=20, choices=CustomerClass.choices, blank=True)
     area_type = models.CharField(_("area type"), max_length=10, choices=AreaType.choices, blank=True)
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
     target = models.PositiveIntegerField(_("target"))
     unit = models.CharField(_("unit"), max_length=20, choices=SlaUnit.choices)
     warning_levels = models.JSONField(

@@ -1,0 +1,39 @@
+"""Outlets (营业厅 and 便民服务点), their hours, counters and services; the hall queue; kiosks (models.kiosks)."""
+
+from outlets.models.outlets import (
+    Counter,
+    OpeningException,
+    OpeningHours,
+    Outlet,
+    OutletAgent,
+    OutletKind,
+    QueueService,
+)
+from outlets.models.queue import (
+    TICKET_TRANSITIONS,
+    Appointment,
+    AppointmentSlot,
+    AppointmentStatus,
+    Ticket,
+    TicketNumber,
+    TicketSource,
+    TicketStatus,
+)
+
+__all__ = [
+    "TICKET_TRANSITIONS",
+    "Appointment",
+    "AppointmentSlot",
+    "AppointmentStatus",
+    "Counter",
+    "OpeningException",
+    "OpeningHours",
+    "Outlet",
+    "OutletAgent",
+    "OutletKind",
+    "QueueService",
+    "Ticket",
+    "TicketNumber",
+    "TicketSource",
+    "TicketStatus",
+]
