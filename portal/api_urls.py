@@ -46,4 +46,6 @@ urlpatterns = [
     path("accounts/<str:number>/", accounts_api.AccountDetailApi.as_view(), name="account-detail"),
     path("accounts/<str:number>/link/", accounts_api.AccountUnlinkApi.as_view(), name="account-unlink"),
     path("", include("services.api_urls")),
+    # Self-service kiosks (outlets.kiosk): device-authenticated, docs/kiosk-guide.md.
+    path("kiosk/", include("outlets.kiosk.urls")),
 ]

@@ -199,6 +199,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The home pages' figures per 台区 (services.figures): counted here, never on a page view.
     "refresh-grid-figures": {"task": "services.tasks.refresh_grid_figures", "schedule": 300.0},
+    # Kiosks silent for five minutes: their outlet's staff are told once per silence (outlets.kiosk.tasks).
+    "report-silent-kiosks": {"task": "outlets.kiosk.tasks.report_silent_kiosks", "schedule": 60.0},
 }
 
 # --- Authentication -------------------------------------------------------------------------------------
@@ -240,6 +242,14 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 LINK_FAILURE_LIMIT = int(os.environ.get("LINK_FAILURE_LIMIT", "5"))
 LINK_USER_FAILURE_LIMIT = int(os.environ.get("LINK_USER_FAILURE_LIMIT", "10"))
 LINK_FAILURE_WINDOW = timedelta(minutes=30)
+
+# Kiosks (outlets.kiosk): a customer's session after their proof; wrong proofs allowed in the window at one kiosk
+# and for one account (at any kiosk) before proofs are refused unchecked; requests per kiosk and minute.
+KIOSK_SESSION_LENGTH = timedelta(minutes=int(os.environ.get("KIOSK_SESSION_MINUTES", "5")))
+KIOSK_PROOF_WINDOW = timedelta(minutes=30)
+KIOSK_PROOF_KIOSK_LIMIT = int(os.environ.get("KIOSK_PROOF_KIOSK_LIMIT", "20"))
+KIOSK_PROOF_ACCOUNT_LIMIT = int(os.environ.get("KIOSK_PROOF_ACCOUNT_LIMIT", "5"))
+KIOSK_RATE = os.environ.get("KIOSK_RATE", "120/min")
 
 # Rate limits (accounts.ratelimits): how many requests, in what window. Sign-ups and password resets per
 # client address (a business hall's customers may share one), resets per e-mail address, and wrong old

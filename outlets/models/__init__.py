@@ -37,3 +37,8 @@ __all__ = [
     "TicketSource",
     "TicketStatus",
 ]
+
+# Kiosks (outlets.kiosk): the devices, their customers' sessions, proof attempts and request log.
+from outlets.models.kiosks import DeviceHealth, Kiosk, KioskRequest, KioskSession, ProofAttempt, ProofMethod  # noqa: E402
+
+__all__ += ["DeviceHealth", "Kiosk", "KioskRequest", "KioskSession", "ProofAttempt", "ProofMethod"]

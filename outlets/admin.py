@@ -1,0 +1,3 @@
+"""The outlets app's admin."""
+
+import outlets.kiosk.admin  # noqa: F401  the kiosks' admin (register, rotate, revoke)
