@@ -292,6 +292,17 @@ CHASE_INTERVAL = timedelta(minutes=int(os.environ.get("CHASE_INTERVAL_MINUTES", 
 # A customer's messages on one order notify its assignee each time: at most this many an hour.
 CUSTOMER_MESSAGES_PER_HOUR = int(os.environ.get("CUSTOMER_MESSAGES_PER_HOUR", "5"))
 
+# --- Outlets and the hall queue (outlets) -----------------------------------------------------------------
+# Tickets one customer may take in a day (kiosk, web, counter together), and appointments they may hold.
+OUTLETS_TICKETS_PER_CUSTOMER = int(os.environ.get("OUTLETS_TICKETS_PER_CUSTOMER", "5"))
+OUTLETS_LIVE_APPOINTMENTS = int(os.environ.get("OUTLETS_LIVE_APPOINTMENTS", "3"))
+# A ticket that has waited this long is called before higher-priority services' (outlets.queue).
+OUTLETS_AGE_BEFORE_PRIORITY = timedelta(minutes=int(os.environ.get("OUTLETS_AGE_BEFORE_PRIORITY_MINUTES", "20")))
+# Estimated waits average the service times of tickets finished in this window.
+OUTLETS_ESTIMATE_WINDOW = timedelta(hours=2)
+# `make demo`: a task calls and serves tickets at the demo outlet so its hall screen moves by itself.
+OUTLETS_DEMO_HALL = os.environ.get("OUTLETS_DEMO_HALL", "")
+
 # --- E-mail ---------------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -2,6 +2,7 @@
 
 from outlets.models.outlets import (
     Counter,
+    GridLocation,
     OpeningException,
     OpeningHours,
     Outlet,
@@ -26,6 +27,7 @@ __all__ = [
     "AppointmentSlot",
     "AppointmentStatus",
     "Counter",
+    "GridLocation",
     "OpeningException",
     "OpeningHours",
     "Outlet",

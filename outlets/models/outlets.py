@@ -83,6 +83,24 @@ class Outlet(models.Model):
         return self.name
 
 
+class GridLocation(models.Model):
+    """Where a 台区 lies (its transformer, roughly its customers' centre): the finder's and planning's origin."""
+
+    grid = models.OneToOneField(ServiceGrid, models.CASCADE, related_name="location", verbose_name=_("service grid"))
+    district = models.CharField(_("district or county"), max_length=50)
+    town = models.CharField(_("street or town"), max_length=50, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+
+    class Meta:
+        verbose_name = _("service grid location")
+        verbose_name_plural = _("service grid locations")
+        ordering = ["grid__code"]
+
+    def __str__(self) -> str:
+        return f"{self.grid} ({self.district}{self.town})"
+
+
 class Weekday(models.IntegerChoices):
     MONDAY = 0, _("Monday")
     TUESDAY = 1, _("Tuesday")

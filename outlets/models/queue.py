@@ -87,6 +87,8 @@ class Ticket(models.Model):
     # An appointment's ticket is called ahead of walk-ins from this time (its slot's start).
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     called_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    # The last call or recall: the board lists and chimes by it.
+    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     recalls = models.PositiveSmallIntegerField(_("recalls"), default=0)
@@ -138,6 +140,7 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["outlet", "day", "status"], name="ticket_outlet_day_status"),
             models.Index(fields=["outlet", "issued_at"], name="ticket_outlet_issued"),
+            models.Index(fields=["outlet", "announced_at"], name="ticket_outlet_announced"),
         ]
 
     def __str__(self) -> str:
