@@ -323,7 +323,7 @@ class OutageListApi(KioskApi, ListAPIView):
     serializer_class = OutputSerializer
 
     def get_queryset(self):  # noqa: ANN201
-        grids = _accounts_of(session_of(self.request).customer_id).values("grid_id")
+        grids = _accounts_of(session_of(self.request).customer_id).values_list("grid_id", flat=True)
         return outage_notices(grids)
 
     @extend_schema(

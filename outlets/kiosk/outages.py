@@ -17,7 +17,7 @@ from services.repair.models import OutageEvent
 def outage_notices(grid_ids: Iterable[int]) -> QuerySet[OutageEvent]:
     """The outages now live on these 台区, latest first (the partial index outage_live_idx serves it)."""
     return (
-        OutageEvent.objects.filter(grid_id__in=list(grid_ids), restored_at__isnull=True)
+        OutageEvent.objects.filter(grid_id__in=grid_ids, restored_at__isnull=True)
         .select_related("grid")
         .order_by("-started_at")
     )
