@@ -88,6 +88,8 @@ def matches(stored_digest: str, candidate: str) -> bool:
 def tail_matches(stored_digest: str, candidate: str) -> bool:
     """Whether `candidate`, exactly TAIL_LENGTH characters, is the tail whose digest is stored."""
     candidate = normalize(candidate)
-    return bool(stored_digest) and len(candidate) == TAIL_LENGTH and hmac.compare_digest(
-        stored_digest, tail_digest(candidate)
+    return (
+        bool(stored_digest)
+        and len(candidate) == TAIL_LENGTH
+        and hmac.compare_digest(stored_digest, tail_digest(candidate))
     )

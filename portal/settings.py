@@ -358,7 +358,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Every app has a `status`; name each enum for its model so the schema stays unambiguous as apps grow.
-    "ENUM_NAME_OVERRIDES": {"AccountStatusEnum": "accounts.models.AccountStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "AccountStatusEnum": "accounts.models.AccountStatus",
+        "DeviceHealthEnum": "outlets.models.kiosks.DeviceHealth",  # a kiosk's printer, paper and card reader
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------------------

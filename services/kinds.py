@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 if TYPE_CHECKING:
     from rest_framework.serializers import Serializer
 
-    from accounts.models import Department, ElectricityAccount, User
+    from accounts.models import Department, User
     from services.forms import ActionForm
     from services.models import WorkOrder
     from services.notifications import MessageTemplate

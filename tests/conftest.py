@@ -168,8 +168,14 @@ def kiosk(station, grid):
 
     cache.clear()  # the per-kiosk rate is counted in the cache
     outlet = Outlet.objects.filter(department=station).first() or Outlet.objects.create(
-        code="K01", name="自助厅", department=station, district="椒江区", address="椒江区1号",
-        latitude="28.6", longitude="121.4", grid=grid,
+        code="K01",
+        name="自助厅",
+        department=station,
+        district="椒江区",
+        address="椒江区1号",
+        latitude="28.6",
+        longitude="121.4",
+        grid=grid,
     )
     credential = register_kiosk(outlet=outlet, name="1号机", by=None)
     credential.kiosk.key = credential.key

@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Customer, ElectricityAccount, Role, User
 from accounts import identity
+from accounts.models import Customer, ElectricityAccount, Role, User
 from outlets.models import DeviceHealth, Kiosk, KioskSession, Outlet, ProofAttempt, ProofMethod
 
 
@@ -101,9 +101,7 @@ def _end_sessions(kiosk: Kiosk) -> None:
     KioskSession.objects.filter(kiosk=kiosk, ended_at__isnull=True).update(ended_at=timezone.now())
 
 
-def record_heartbeat(
-    kiosk: Kiosk, *, printer: str, paper: str, card_reader: str, software_version: str = ""
-) -> None:
+def record_heartbeat(kiosk: Kiosk, *, printer: str, paper: str, card_reader: str, software_version: str = "") -> None:
     """Note that the kiosk is alive and how its devices are; a silence reported before is over."""
     Kiosk.objects.filter(pk=kiosk.pk).update(
         last_seen_at=timezone.now(),

@@ -62,7 +62,9 @@ class KioskAdmin(admin.ModelAdmin):
         for kiosk in queryset:
             actions.revoke_kiosk(kiosk, by=request.user)
         count = queryset.count()
-        self.message_user(request, ngettext("%(count)d kiosk revoked.", "%(count)d kiosks revoked.", count) % {"count": count})
+        self.message_user(
+            request, ngettext("%(count)d kiosk revoked.", "%(count)d kiosks revoked.", count) % {"count": count}
+        )
 
 
 @admin.register(KioskRequest)

@@ -47,6 +47,7 @@ from outlets.models import Appointment, DeviceHealth, KioskRequest, QueueService
 from services import idempotency, kinds
 from services.api import invalid
 from services.models import WorkOrder
+from services.repair.models import OutageEvent
 
 logger = logging.getLogger(__name__)
 
@@ -238,7 +239,7 @@ def _masked_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-def _accounts_of(customer_id: int):  # noqa: ANN202 - a queryset of accounts
+def _accounts_of(customer_id: int):
     return (
         ElectricityAccount.objects.filter(customer_id=customer_id)
         .exclude(status=AccountStatus.CLOSED)
@@ -265,10 +266,11 @@ class SessionEndApi(KioskApi):
 
 
 class AccountListApi(KioskApi, ListAPIView):
+    queryset = ElectricityAccount.objects.none()  # the schema's model; get_queryset gives the customer's
     serializer_class = AccountOutput
     pagination_class = KioskPagination
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return _accounts_of(session_of(self.request).customer_id)
 
     @extend_schema(operation_id="kiosk_accounts", tags=TAG, summary=_("The customer's accounts"), parameters=[SESSION])
@@ -310,6 +312,7 @@ class UsageApi(KioskApi):
 
 
 class OutageListApi(KioskApi, ListAPIView):
+    queryset = OutageEvent.objects.none()
     pagination_class = KioskPagination
 
     @extend_schema_serializer(component_name="KioskOutage")
@@ -322,7 +325,7 @@ class OutageListApi(KioskApi, ListAPIView):
 
     serializer_class = OutputSerializer
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         grids = _accounts_of(session_of(self.request).customer_id).values_list("grid_id", flat=True)
         return outage_notices(grids)
 
@@ -355,10 +358,11 @@ class OrderOutput(serializers.Serializer):
 
 
 class OrderListApi(KioskApi, ListAPIView):
+    queryset = WorkOrder.objects.none()
     serializer_class = OrderOutput
     pagination_class = KioskPagination
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         customer_id = session_of(self.request).customer_id
         return WorkOrder.objects.filter(customer_id=customer_id).select_related("account").order_by("-opened_at")
 
@@ -566,5 +570,3 @@ class CheckInApi(KioskApi):
             except queue_actions.QueueRefused as refusal:
                 raise _queue_refused(refusal) from refusal
             return _ticket_answer(ticket, request)
-
-

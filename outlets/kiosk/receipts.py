@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import segno
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-import segno
 
 from outlets.models import Kiosk, Ticket
 from services import kinds
@@ -49,14 +48,19 @@ def receipt_for_order(order: WorkOrder, kiosk: Kiosk, request: HttpRequest) -> d
         {"label": _("Status"), "value": kinds.status_label(order.status)},
         *_header(kiosk),
     ]
-    return _receipt("order", order.number, kiosk, request, title=_("Your request is received"), lines=lines, qr=progress)
+    return _receipt(
+        "order", order.number, kiosk, request, title=_("Your request is received"), lines=lines, qr=progress
+    )
 
 
 def receipt_for_ticket(ticket: Ticket, kiosk: Kiosk, request: HttpRequest) -> dict[str, Any]:
     """The queue ticket's receipt: its number, service, and how many are waiting before it."""
-    ahead = Ticket.objects.waiting().filter(outlet_id=ticket.outlet_id, service_id=ticket.service_id).filter(
-        queued_at__lt=ticket.queued_at or timezone.now()
-    ).count()
+    ahead = (
+        Ticket.objects.waiting()
+        .filter(outlet_id=ticket.outlet_id, service_id=ticket.service_id)
+        .filter(queued_at__lt=ticket.queued_at or timezone.now())
+        .count()
+    )
     lines = [
         {"label": _("Ticket"), "value": ticket.code},
         {"label": _("Service"), "value": ticket.service.name},

@@ -41,6 +41,6 @@ __all__ = [
 ]
 
 # Kiosks (outlets.kiosk): the devices, their customers' sessions, proof attempts and request log.
-from outlets.models.kiosks import DeviceHealth, Kiosk, KioskRequest, KioskSession, ProofAttempt, ProofMethod  # noqa: E402
+from outlets.models.kiosks import DeviceHealth, Kiosk, KioskRequest, KioskSession, ProofAttempt, ProofMethod
 
 __all__ += ["DeviceHealth", "Kiosk", "KioskRequest", "KioskSession", "ProofAttempt", "ProofMethod"]

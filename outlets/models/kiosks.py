@@ -132,6 +132,9 @@ class ProofAttempt(models.Model):
             models.Index(fields=["account_number", "attempted_at"], name="proof_account_time"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kiosk_id}:{self.account_number or '-'}:{self.succeeded}"
+
 
 class KioskRequest(models.Model):
     """Every request a kiosk makes (or something claiming to be one): device, outlet, endpoint and outcome.
@@ -159,6 +162,9 @@ class KioskRequest(models.Model):
         verbose_name_plural = _("kiosk requests")
         ordering = ["-at"]
         indexes = [models.Index(fields=["kiosk", "at"], name="kiosk_request_time")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.endpoint} {self.status_code}"
 
 
 # The kiosks' outbox message must be known to every process that renders messages (web inbox, worker).

@@ -125,7 +125,9 @@ def test_wrong_proofs_are_throttled_per_kiosk_across_accounts(kiosk, alice, sett
     settings.KIOSK_PROOF_KIOSK_LIMIT = 4
     url = reverse("api:kiosk-session-start")
     for number in range(4):
-        as_kiosk(kiosk).post(url, {"account": f"330000009{number}", "id_tail": "000000"}, content_type="application/json")
+        as_kiosk(kiosk).post(
+            url, {"account": f"330000009{number}", "id_tail": "000000"}, content_type="application/json"
+        )
     right = {"account": "3300000001", "id_tail": ALICE_ID_NUMBER[-6:]}
     assert as_kiosk(kiosk).post(url, right, content_type="application/json").status_code == 429
 
@@ -175,7 +177,10 @@ def test_the_filing_kinds_list_each_kind_registered_for_kiosks(kiosk, alice):
 def file_fault(kiosk, token: str, key: str = "tap-1"):
     body = {"account": "3300000001", "description": "家里停电", "fields": {"fault_type": "no_power_home"}}
     return as_kiosk(kiosk, token).post(
-        reverse("api:kiosk-file", args=["fault_repair"]), body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key
+        reverse("api:kiosk-file", args=["fault_repair"]),
+        body,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY=key,
     )
 
 

@@ -1,0 +1,61 @@
+"""Silent kiosks are reported to their outlet's counter staff once per silence; list endpoints' query counts."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from outlets.kiosk import actions
+from outlets.kiosk.tasks import report_silent_kiosks
+from services.models import Notification
+from tests.conftest import ALICE_ID_NUMBER
+from tests.factories import WorkOrderFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def beat(kiosk) -> None:
+    actions.record_heartbeat(kiosk, printer="ok", paper="ok", card_reader="ok")
+
+
+def test_a_kiosk_silent_five_minutes_is_reported_once_and_again_after_it_came_back(kiosk, charlie):
+    beat(kiosk)
+    start = timezone.now()
+    with time_machine.travel(start + timedelta(minutes=4), tick=False):
+        assert report_silent_kiosks() == 0
+    with time_machine.travel(start + timedelta(minutes=6), tick=False):
+        assert report_silent_kiosks() == 1
+        assert report_silent_kiosks() == 0
+    message = Notification.objects.get()
+    assert message.recipient == charlie and message.template == "kiosk_silent"
+    with time_machine.travel(start + timedelta(minutes=7), tick=False):
+        beat(kiosk)
+        kiosk.refresh_from_db()
+        assert kiosk.state() == "online"
+    with time_machine.travel(start + timedelta(minutes=13), tick=False):
+        assert report_silent_kiosks() == 1
+    assert Notification.objects.count() == 2
+
+
+def test_a_revoked_kiosk_is_never_reported(kiosk, charlie):
+    actions.revoke_kiosk(kiosk, by=None)
+    with time_machine.travel(timezone.now() + timedelta(hours=1), tick=False):
+        assert report_silent_kiosks() == 0
+
+
+@pytest.mark.parametrize("url_name", ["api:kiosk-accounts", "api:kiosk-orders", "api:kiosk-outages"])
+def test_the_kiosks_lists_take_the_same_queries_however_many_rows(
+    kiosk, alice, url_name, django_assert_max_num_queries
+):
+    account = alice.linked_accounts.get()
+    client = Client(headers={"Authorization": f"Kiosk {kiosk.key}"})
+    proof = {"account": account.number, "id_tail": ALICE_ID_NUMBER[-6:]}
+    token = client.post(reverse("api:kiosk-session-start"), proof, content_type="application/json").json()["token"]
+    client = Client(headers={"Authorization": f"Kiosk {kiosk.key}", "X-Kiosk-Session": token})
+    WorkOrderFactory.create_batch(8, account=account, customer=account.customer, grid=account.grid)
+    # kiosk + session + count + page (+ the log's insert, and savepoints on SQLite's atomic requests)
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse(url_name)).status_code == 200
