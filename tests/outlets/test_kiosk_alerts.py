@@ -59,3 +59,16 @@ def test_the_kiosks_lists_take_the_same_queries_however_many_rows(
     # kiosk + session + count + page (+ the log's insert, and savepoints on SQLite's atomic requests)
     with django_assert_max_num_queries(6):
         assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_the_outlet_panel_shows_each_kiosks_state_to_staff_only(kiosk, charlie, alice, rf):
+    from django.template import Context, Template
+
+    beat(kiosk)
+    actions.register_kiosk(outlet=kiosk.outlet, name="2号机", by=None)
+    page = Template("{% load kiosks %}{% kiosk_panel outlet %}")
+    for user, shown in [(charlie, True), (alice, False)]:
+        request = rf.get("/")
+        request.user = user
+        html = page.render(Context({"request": request, "outlet": kiosk.outlet}))
+        assert ("Online" in html and "Offline" in html and "2号机" in html) is shown
