@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from accounts import demo
 from accounts.models import Customer, Department, ElectricityAccount, MeterReading, Role, ServiceGrid, User
+from outlets.kiosk import demo as kiosk_demo
 from portal import demo_orders as orders_demo
 from services.models import WorkOrder
 
@@ -72,6 +73,8 @@ class Command(BaseCommand):
             counts = demo.seed_city(seed=seed, accounts=accounts, chunk_size=chunk_size, progress=bar.update)
         with tqdm(total=orders, unit=" orders", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
             added_orders = orders_demo.seed_orders(seed=seed, orders=orders, progress=bar.update)
+        # Kiosks in the demo's halls, with heartbeats (outlets.kiosk.demo): after the outlets are seeded.
+        kiosk_demo.seed_kiosks()
         if not quiet:
             self._print_logins()
             self._print_counts(counts, added_orders, time.monotonic() - started)
@@ -87,6 +90,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.MIGRATE_HEADING(_("Demo logins")))
         for row in [header, *rows]:
             self.stdout.write("  ".join(_pad(str(cell), width) for cell, width in zip(row, widths, strict=True)))
+        # The demo kiosks' keys (outlets.kiosk.demo; docs/kiosk-guide.md shows how a kiosk sends one).
+        for kiosk, header in kiosk_demo.demo_keys():
+            self.stdout.write(f"{kiosk}: Authorization: {header}")
 
     def _print_counts(self, counts: demo.Counts, orders: int, seconds: float) -> None:
         self.stdout.write("")
