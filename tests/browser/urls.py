@@ -32,3 +32,9 @@ def url(name: str, *args: object) -> str:
 def rating_prefix() -> str:
     """The path every return-visit link starts with (the token follows)."""
     return url(RETURN_VISIT, "TOKEN").removesuffix("TOKEN/")
+
+
+# Self-service kiosks (outlets.kiosk): the API a kiosk calls, and the receipt page it prints.
+KIOSK_SESSIONS = "api:kiosk-session-start"
+KIOSK_FILE = "api:kiosk-file"
+KIOSK_RECEIPT = "kiosk:receipt"
