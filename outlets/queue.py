@@ -48,7 +48,11 @@ def calling_order(tickets: QuerySet[Ticket], counter: Counter, *, now: datetime)
         default=Value(3),
         output_field=IntegerField(),
     )
-    return tickets.annotate(rank=rank).order_by("rank", "due_at", "service__priority", "queued_at", "pk")
+    # Only a due appointment's slot time orders it; before that it queues like anyone else.
+    due = Case(When(due_at__lte=now, then=F("due_at")), default=None)
+    return tickets.annotate(rank=rank, due=due).order_by(
+        "rank", F("due").asc(nulls_last=True), "service__priority", "queued_at", "pk"
+    )
 
 
 def next_ticket(counter: Counter, *, now: datetime, lock: bool = False) -> Ticket | None:

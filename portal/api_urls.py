@@ -30,6 +30,7 @@ class ApiRoot(APIView):
                 "me": link("api:me"),
                 "accounts": link("api:account-list"),
                 "work-orders": link("api:work-order-list"),
+                "outlets": link("api:outlet-finder"),
                 "schema": link("api-schema"),
                 "docs": link("api-docs"),
                 "redoc": link("api-redoc"),
@@ -46,6 +47,7 @@ urlpatterns = [
     path("accounts/<str:number>/", accounts_api.AccountDetailApi.as_view(), name="account-detail"),
     path("accounts/<str:number>/link/", accounts_api.AccountUnlinkApi.as_view(), name="account-unlink"),
     path("", include("services.api_urls")),
+    path("", include("outlets.api_urls")),
     # Self-service kiosks (outlets.kiosk): device-authenticated, docs/kiosk-guide.md.
     path("kiosk/", include("outlets.kiosk.urls")),
 ]

@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "services.context_processors.inbox",
                 "services.context_processors.menus",
+                "outlets.context_processors.menu",
             ],
         },
     },

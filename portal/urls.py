@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include(portal_patterns)),
     path("accounts/", include("accounts.urls")),
     path("services/", include("services.urls")),
+    path("outlets/", include("outlets.urls")),
     path("kiosk/", include("outlets.kiosk.page_urls")),  # a kiosk receipt to print (outlets.kiosk.receipts)
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -33,7 +33,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from accounts.models import ElectricityAccount, User
+from accounts.models import ElectricityAccount, Role, User
 from accounts.permissions import IsCustomer, IsEmployee, is_customer
 from services import actions, idempotency, kinds, queues, steps, visits
 from services.forms import STAFF_CHANNELS, ActionNotApplicable, action_for, action_names, actions_for, can_enter_orders
@@ -307,6 +307,9 @@ class NewRequestInput(serializers.Serializer):
 
     def validate(self, data: dict) -> dict:
         user = self.context["user"]
+        if user.role == Role.CONVENIENCE_AGENT:
+            data["channel"] = Channel.CONVENIENCE_POINT  # an agent files only as their point
+            return data
         if user.is_employee and not data.get("channel"):
             raise serializers.ValidationError({"channel": [_("Say how the request came in.")]})
         data["channel"] = data.get("channel") if user.is_employee else Channel.WEB

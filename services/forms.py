@@ -37,8 +37,10 @@ SUPERVISORS = frozenset({Role.DEPARTMENT_MANAGER, Role.COUNTER_STAFF})
 CASE_WORKERS = frozenset({Role.GRID_MANAGER, Role.COUNTER_STAFF, Role.DEPARTMENT_MANAGER})
 VISITORS = frozenset({Role.COUNTER_STAFF, Role.GRID_MANAGER, Role.DEPARTMENT_MANAGER, Role.COMPLAINT_HANDLER})
 EVERY_EMPLOYEE = frozenset(Role) - {Role.CUSTOMER}
-# Staff who may enter a request taken by phone or at the counter.
-ORDER_TAKERS = frozenset({Role.COUNTER_STAFF, Role.GRID_MANAGER, Role.DEPARTMENT_MANAGER, Role.REPAIR_CREW})
+# Staff who may enter a request taken by phone or at the counter, and convenience-point agents for villagers.
+ORDER_TAKERS = frozenset(
+    {Role.COUNTER_STAFF, Role.GRID_MANAGER, Role.DEPARTMENT_MANAGER, Role.REPAIR_CREW, Role.CONVENIENCE_AGENT}
+)
 
 
 def can_enter_orders(user: User | AnonymousUser) -> bool:
@@ -51,6 +53,13 @@ STAFF_CHANNELS = [
     (channel.value, channel.label)
     for channel in (Channel.HOTLINE, Channel.COUNTER, Channel.REGULATOR, Channel.GOVERNMENT, Channel.LETTER)
 ]
+# A convenience-point agent files only as the point (outlets): every request they enter came in there.
+AGENT_CHANNELS = [(Channel.CONVENIENCE_POINT.value, Channel.CONVENIENCE_POINT.label)]
+
+
+def entry_channels(user: User | AnonymousUser) -> list[tuple[str, str]]:
+    """The channels `user` may enter a request by."""
+    return AGENT_CHANNELS if user.is_authenticated and user.role == Role.CONVENIENCE_AGENT else STAFF_CHANNELS
 
 
 def _blank(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -221,7 +230,9 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args: object, order: WorkOrder, **kwargs: object) -> None:
         super().__init__(*args, order=order, **kwargs)
-        staff = User.objects.filter(is_active=True, is_available=True).exclude(role=Role.CUSTOMER)
+        staff = User.objects.filter(is_active=True, is_available=True).exclude(
+            role__in=[Role.CUSTOMER, Role.CONVENIENCE_AGENT]
+        )
         if order.department_id:
             staff = staff.filter(department__in=Department.objects.subtree_of(order.department))
         self.fields["assignee"].queryset = staff.order_by("full_name", "username")

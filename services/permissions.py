@@ -17,6 +17,8 @@ def may_act_on(order: WorkOrder, user: User) -> bool:
     """Whether the order is in `user`'s scope to act on (see the module's docstring)."""
     if not (user.is_authenticated and user.is_employee):
         return False
+    if user.role == Role.CONVENIENCE_AGENT:
+        return order.created_by_id == user.pk  # only what they filed (and only comments: services.forms)
     if order.assigned_to_id == user.pk or user.role == Role.ADMINISTRATOR or user.is_superuser:
         return True
     if user.department_id is None:

@@ -38,6 +38,7 @@ from services.forms import (
     RatingForm,
     StepForm,
     action_for,
+    entry_channels,
     offered_actions,
 )
 from services.models import (
@@ -86,6 +87,8 @@ def new_request(
     resent form opens the request once and takes the second post to the same order (services.idempotency).
     """
     token = request.POST.get(SUBMISSION, "")
+    if "channel" in form.fields:
+        form.fields["channel"].choices = entry_channels(request.user)
     if request.method == "POST" and form.is_valid():
         fields = {"channel": Channel.WEB, **form.cleaned_data}
         try:

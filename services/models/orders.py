@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Customer, Department, ElectricityAccount, ServiceGrid, User
+from accounts.models import Customer, Department, ElectricityAccount, Role, ServiceGrid, User
 from services import kinds
 
 
@@ -80,6 +80,8 @@ class WorkOrderQuerySet(models.QuerySet["WorkOrder"]):
         the orders they reported and those on their linked accounts; nobody else sees any."""
         if not user.is_authenticated:
             return self.none()
+        if user.role == Role.CONVENIENCE_AGENT:
+            return self.filter(created_by=user)  # an agent sees only what they filed for villagers
         if user.is_employee:
             return self.all()
         return self.filter(pk__in=self.ids_of_customer(user))

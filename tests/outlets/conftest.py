@@ -5,6 +5,7 @@ convenience point with its agent, pat."""
 from datetime import time
 
 import pytest
+import time_machine
 
 from accounts.models import Role, User
 from outlets.models import Counter, OpeningHours, Outlet, OutletAgent, OutletKind, QueueService
@@ -12,6 +13,13 @@ from tests.factories import StaffFactory
 
 # A Wednesday that is a working day: 10:00 in Shanghai.
 WEDNESDAY_10AM = "2026-11-18 10:00:00+08:00"
+
+
+@pytest.fixture
+def wednesday_morning():
+    """Most tests run at 10:00 on an ordinary Wednesday, when every outlet is open."""
+    with time_machine.travel(WEDNESDAY_10AM, tick=False):
+        yield
 
 
 @pytest.fixture

@@ -8,15 +8,8 @@ from django.utils import timezone
 
 from outlets import actions
 from outlets.models import AppointmentSlot, AppointmentStatus, Ticket, TicketSource, TicketStatus
-from tests.outlets.conftest import WEDNESDAY_10AM
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def wednesday_morning():
-    with time_machine.travel(WEDNESDAY_10AM, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wednesday_morning")]
 
 
 def test_tickets_are_numbered_per_service_with_its_prefix(hall, payment, connection_service, charlie):
