@@ -13,9 +13,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -34,20 +33,11 @@ def kiosk_idempotent(handler: Callable[..., Response]) -> Callable[..., Response
             )
         session = getattr(request, "kiosk_session", None)
         print_ = idempotency.fingerprint(request.path, request.data, session.customer_id if session else None)
-        try:
-            with idempotency.once(owner=f"device:{request.auth.pk}", key=key, fingerprint=print_) as record:
-                response = handler(view, request, *args, **kwargs)
-                if not status.is_success(response.status_code):
-                    transaction.set_rollback(True)
-                    return response
-                record.status_code, record.response = response.status_code, response.data
-                record.save(update_fields=["status_code", "response"])
-        except idempotency.AlreadyDone as done:
-            return Response(
-                done.record.response, status=done.record.status_code, headers={"Idempotent-Replayed": "true"}
-            )
-        except idempotency.KeyReused as reused:
-            raise idempotency.UnprocessableKey from reused
-        return response
+        return idempotency.answer_once(
+            owner=f"device:{request.auth.pk}",
+            key=key,
+            fingerprint=print_,
+            respond=lambda: handler(view, request, *args, **kwargs),
+        )
 
     return wrapper

@@ -255,3 +255,17 @@ def test_every_request_is_logged_without_identity_numbers(kiosk, alice, caplog):
     ]
     stored = " ".join(str(row) for row in KioskRequest.objects.values()) + caplog.text
     assert ALICE_ID_NUMBER not in stored and ALICE_ID_NUMBER[-6:] not in stored
+
+
+def test_a_key_reused_for_another_request_is_refused_and_changes_nothing(kiosk, alice):
+    token = prove(kiosk)
+    assert file_fault(kiosk, token, key="tap-9").status_code == 201
+    body = {"account": "3300000001", "description": "电压不稳", "fields": {"fault_type": "voltage"}}
+    again = as_kiosk(kiosk, token).post(
+        reverse("api:kiosk-file", args=["fault_repair"]),
+        body,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="tap-9",
+    )
+    assert again.status_code == 422
+    assert WorkOrder.objects.count() == 1
