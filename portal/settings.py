@@ -202,6 +202,7 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-grid-figures": {"task": "services.tasks.refresh_grid_figures", "schedule": 300.0},
     # Kiosks silent for five minutes: their outlet's staff are told once per silence (outlets.kiosk.tasks).
     "report-silent-kiosks": {"task": "outlets.kiosk.tasks.report_silent_kiosks", "schedule": 60.0},
+    "purge-kiosk-records": {"task": "outlets.kiosk.tasks.purge_kiosk_records", "schedule": 3600.0},
 }
 
 # --- Authentication -------------------------------------------------------------------------------------

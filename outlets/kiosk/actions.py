@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts import identity
 from accounts.models import Customer, ElectricityAccount, Role, User
-from outlets.models import DeviceHealth, Kiosk, KioskSession, Outlet, ProofAttempt, ProofMethod
+from outlets.models import DeviceHealth, Kiosk, KioskRequest, KioskSession, Outlet, ProofAttempt, ProofMethod
 
 
 class ProofRefused(Exception):
@@ -182,3 +183,17 @@ def _proven_customer(*, account_number: str, id_tail: str, id_number: str) -> Cu
 def end_session(session: KioskSession) -> None:
     """End the customer's session (the kiosk's logout, or its timer): the token stops working at once."""
     KioskSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(ended_at=timezone.now())
+
+
+# Sessions and proof attempts are kept a day (the throttle looks back KIOSK_PROOF_WINDOW), the request log 90 days.
+RECORDS_KEPT = timedelta(days=1)
+LOG_KEPT = timedelta(days=90)
+
+
+def purge_old_records() -> int:
+    """Delete sessions and proof attempts older than a day and request log rows older than 90 days."""
+    now = timezone.now()
+    deleted = KioskSession.objects.filter(expires_at__lt=now - RECORDS_KEPT).delete()[0]
+    deleted += ProofAttempt.objects.filter(attempted_at__lt=now - RECORDS_KEPT).delete()[0]
+    deleted += KioskRequest.objects.filter(at__lt=now - LOG_KEPT).delete()[0]
+    return deleted

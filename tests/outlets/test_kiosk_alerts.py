@@ -89,3 +89,16 @@ def test_the_outlet_panel_shows_each_kiosks_state_to_staff_only(kiosk, charlie, 
         request.user = user
         html = page.render(Context({"request": request, "outlet": kiosk.outlet}))
         assert ("Online" in html and "Offline" in html and "2号机" in html) is shown
+
+
+def test_old_sessions_attempts_and_log_rows_are_purged_and_recent_ones_kept(kiosk, alice):
+    from outlets.kiosk.tasks import purge_kiosk_records
+    from outlets.models import KioskRequest, KioskSession, ProofAttempt
+
+    client = Client(headers={"Authorization": f"Kiosk {kiosk.key}"})
+    proof = {"account": "3300000001", "id_tail": ALICE_ID_NUMBER[-6:]}
+    client.post(reverse("api:kiosk-session-start"), proof, content_type="application/json")
+    with time_machine.travel(timezone.now() + timedelta(days=2), tick=False):
+        client.post(reverse("api:kiosk-session-start"), proof, content_type="application/json")
+        assert purge_kiosk_records() == 2  # the first session and its attempt; log rows are kept 90 days
+        assert (KioskSession.objects.count(), ProofAttempt.objects.count(), KioskRequest.objects.count()) == (1, 1, 2)

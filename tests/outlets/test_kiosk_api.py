@@ -269,3 +269,14 @@ def test_a_key_reused_for_another_request_is_refused_and_changes_nothing(kiosk, 
     )
     assert again.status_code == 422
     assert WorkOrder.objects.count() == 1
+
+
+def test_a_kiosk_over_its_rate_gets_429_and_another_kiosk_does_not(kiosk, settings):
+    settings.KIOSK_RATE = "3/min"
+    heartbeat = {"printer": "ok", "paper": "ok", "card_reader": "ok"}
+    url = reverse("api:kiosk-heartbeat")
+    answers = [as_kiosk(kiosk).post(url, heartbeat, content_type="application/json").status_code for _ in range(4)]
+    assert answers == [204, 204, 204, 429]
+    other = actions.register_kiosk(outlet=kiosk.outlet, name="2号机", by=None)
+    other.kiosk.key = other.key
+    assert as_kiosk(other.kiosk).post(url, heartbeat, content_type="application/json").status_code == 204
