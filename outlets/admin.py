@@ -44,7 +44,7 @@ class OutletAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_active", "district"]
     search_fields = ["code", "name", "address"]
     list_select_related = ["department"]
-    autocomplete_fields = ["grid"]
+    raw_id_fields = ["grid"]
     filter_horizontal = ["services"]
     inlines = [OpeningHoursInline, OpeningExceptionInline, CounterInline]
 
@@ -61,14 +61,14 @@ class GridLocationAdmin(admin.ModelAdmin):
     list_filter = ["district"]
     search_fields = ["grid__code", "grid__name", "town"]
     list_select_related = ["grid"]
-    autocomplete_fields = ["grid"]
+    raw_id_fields = ["grid"]
 
 
 @admin.register(OutletAgent)
 class OutletAgentAdmin(admin.ModelAdmin):
     list_display = ["user", "outlet", "since"]
     list_select_related = ["user", "outlet"]
-    autocomplete_fields = ["user", "outlet"]
+    raw_id_fields = ["user", "outlet"]
 
 
 @admin.register(AppointmentSlot)

@@ -4,10 +4,9 @@ For every 台区 with a location (outlets.GridLocation), over the last twelve mo
 customers (services' GridFigures roll-up), consumption (MWh, meter readings), requests per 10,000 customers
 by channel (face to face = counter, convenience point, kiosk), the nearest active outlet and the distance to
 it, and the mean wait there. Each is one grouped SQL query; the join of 台区 to outlets is done in Python over
-the ~50 outlets. The score is a sum of points the manager can check on the page (SCORE_RULES):
-
-    customers / 100  +  MWh / 100  +  face-to-face requests per 10,000 customers / 100
-    + 2 × (km beyond 3 to the nearest outlet)  +  (minutes of mean wait beyond 15 at that outlet)
+the ~50 outlets. The score is a sum of points the manager can check on the page (SCORE_RULES): up to 10
+each for customers, consumption and face-to-face requests per 10,000 customers, relative to the area with
+the most; 2 per km beyond 3 km to the nearest outlet; 1 per minute of mean wait beyond 15 minutes there.
 
 A high-scoring area far (> 5 km) from any outlet is proposed for a new convenience point (a hall if it has
 more than 2,000 customers); a near one whose outlet waits long is proposed for more counters or hours there.
@@ -17,6 +16,7 @@ in an hour at their mean service time.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -35,6 +35,7 @@ FACE_TO_FACE = (Channel.COUNTER, Channel.CONVENIENCE_POINT, Channel.KIOSK)
 FAR_KM = 5.0
 HALL_CUSTOMERS = 2_000
 LONG_WAIT = timedelta(minutes=15)
+LONG_WAIT_SHARE = 20.0  # percent of a peak hour's customers waiting over 15 minutes that calls for action
 POINT_LABELS = {
     "customers": _("customers"),
     "consumption": _("consumption"),
@@ -43,9 +44,9 @@ POINT_LABELS = {
     "wait": _("wait"),
 }
 SCORE_RULES = (
-    _("1 point per 100 customers"),
-    _("1 point per 100 MWh a year"),
-    _("1 point per 100 face-to-face requests per 10,000 customers"),
+    _("up to 10 points for customers: 10 × the area's customers ÷ the most of any area"),
+    _("up to 10 points for consumption, likewise"),
+    _("up to 10 points for face-to-face requests per 10,000 customers, likewise"),
     _("2 points per km beyond 3 km to the nearest outlet"),
     _("1 point per minute of mean wait beyond 15 at the nearest outlet"),
 )
@@ -115,9 +116,32 @@ def areas(*, today: date | None = None) -> list[Area]:
         found[row["grid_id"]].requests[row["channel"]] = row["n"]
     outlets = list(Outlet.objects.active())
     waits = _outlet_waits(since)
-    for grid_id, area in found.items():  # the locations' coordinates, read with the areas
+    for grid_id, area in found.items():
         _place(area, coordinates[grid_id], outlets, waits)
+    _score(list(found.values()))
     return sorted(found.values(), key=lambda a: -a.score)
+
+
+def _share(value: float, most: float) -> float:
+    return round(10 * value / most, 1) if most else 0.0
+
+
+def _score(areas: list[Area]) -> None:
+    """Each area's points (SCORE_RULES): demand relative to the busiest area, distance and wait absolute."""
+    most = {
+        "customers": max((a.customers for a in areas), default=0),
+        "consumption": max((a.mwh for a in areas), default=0),
+        "face_to_face": max((a.face_to_face_per_10k for a in areas), default=0),
+    }
+    for area in areas:
+        area.points = {
+            "customers": _share(area.customers, most["customers"]),
+            "consumption": _share(area.mwh, most["consumption"]),
+            "face_to_face": _share(area.face_to_face_per_10k, most["face_to_face"]),
+            "distance": round(2 * max(area.distance_km - 3, 0), 1),
+            "wait": round(max(area.wait_minutes - 15, 0), 1),
+        }
+        area.proposal = _proposal(area)
 
 
 def _place(area: Area, where: tuple[float, float], outlets: list[Outlet], waits: dict[int, float]) -> None:
@@ -126,15 +150,6 @@ def _place(area: Area, where: tuple[float, float], outlets: list[Outlet], waits:
         area.nearest = nearest
         area.distance_km = round(km_between(*where, float(nearest.latitude), float(nearest.longitude)), 1)
         area.wait_minutes = round(waits.get(nearest.pk, 0.0), 1)
-    area.points = {
-        "customers": area.customers / 100,
-        "consumption": area.mwh / 100,
-        "face_to_face": area.face_to_face_per_10k / 100,
-        "distance": 2 * max(area.distance_km - 3, 0),
-        "wait": max(area.wait_minutes - 15, 0),
-    }
-    area.points = {k: round(v, 1) for k, v in area.points.items()}
-    area.proposal = _proposal(area)
 
 
 def _proposal(area: Area) -> str:
@@ -178,15 +193,24 @@ class Shortfall:
     arrivals_per_hour: float
     capacity_per_hour: float
     long_wait_share: float
+    counters_used: int  # the counters that served at that hour
 
     @property
     def counters_needed(self) -> int:
-        per_counter = self.capacity_per_hour / max(self.outlet.counter_count, 1)  # type: ignore[attr-defined]
-        return max(0, -int(-(self.arrivals_per_hour - self.capacity_per_hour) // max(per_counter, 0.1)))
+        """Counters to open at the peak hour for its arrivals (at least one more when waits run long)."""
+        per_counter = self.capacity_per_hour / max(self.counters_used, 1)
+        short = self.arrivals_per_hour - self.capacity_per_hour
+        return max(1, math.ceil(short / per_counter)) if per_counter else 1
+
+    @property
+    def counters_spare(self) -> int:
+        """Counters the outlet has that stood idle at its peak; beyond them it needs longer hours or more counters."""
+        return max(0, self.outlet.counter_count - self.counters_used)  # type: ignore[attr-defined]
 
 
 def shortfalls(*, today: date | None = None, weeks: int = 8) -> list[Shortfall]:
-    """Outlets whose busiest hour brings more customers than their counters serve in an hour (two queries)."""
+    """Outlets whose busiest hour brings more customers than the counters open then serve in an hour, or where
+    more than LONG_WAIT_SHARE % of that hour's customers wait over 15 minutes (two queries)."""
     today = today or timezone.localdate()
     since = today - timedelta(weeks=weeks)
     served = ExpressionWrapper(F("finished_at") - F("started_at"), output_field=DurationField())
@@ -197,6 +221,7 @@ def shortfalls(*, today: date | None = None, weeks: int = 8) -> list[Shortfall]:
         .annotate(
             n=Count("pk"),
             days=Count("day", distinct=True),
+            counters=Count("counter", distinct=True),
             service=Avg(served, filter=Q(status=TicketStatus.DONE)),
             long=Count("pk", filter=Q(called_at__gt=F("queued_at") + LONG_WAIT)),
         )
@@ -212,8 +237,10 @@ def shortfalls(*, today: date | None = None, weeks: int = 8) -> list[Shortfall]:
     for outlet in outlets:
         peak = peaks[outlet.pk]
         minutes = peak["service"].total_seconds() / 60 if peak["service"] else 8.0
-        capacity = outlet.counter_count * 60 / max(minutes, 1)
-        if peak["rate"] > capacity:
-            share = round(100 * peak["long"] / peak["n"], 1)
-            result.append(Shortfall(outlet, peak["hour"], round(peak["rate"], 1), round(capacity, 1), share))
+        capacity = max(peak["counters"], 1) * 60 / max(minutes, 1)
+        share = round(100 * peak["long"] / peak["n"], 1)
+        if peak["rate"] > capacity or share > LONG_WAIT_SHARE:
+            result.append(
+                Shortfall(outlet, peak["hour"], round(peak["rate"], 1), round(capacity, 1), share, peak["counters"])
+            )
     return sorted(result, key=lambda s: -(s.arrivals_per_hour - s.capacity_per_hour))

@@ -43,10 +43,16 @@ def period_of(days: str) -> Period:
 
 
 def tickets_of(outlets: QuerySet[Outlet], period: Period) -> QuerySet[Ticket]:
-    """The tickets that were called in the period at these outlets (the ones whose wait is known)."""
+    """The tickets that were called in the period at these outlets (the ones whose wait is known). A transfer's
+    continuation is left out: it carries the first ticket's queued_at, and the customer's wait is counted once,
+    up to their first call."""
     return Ticket.objects.filter(
-        outlet__in=outlets, day__gte=period.since, day__lte=period.until, called_at__isnull=False
-    ).exclude(status=TicketStatus.TRANSFERRED, transferred_from__isnull=False)
+        outlet__in=outlets,
+        day__gte=period.since,
+        day__lte=period.until,
+        called_at__isnull=False,
+        transferred_from__isnull=True,
+    )
 
 
 def _figures() -> dict[str, object]:

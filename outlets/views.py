@@ -5,6 +5,7 @@ do what is outlets.permissions.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -27,9 +28,12 @@ from outlets.models import (
     Outlet,
     Ticket,
     TicketSource,
+    TicketStatus,
 )
 from outlets.permissions import PLAN_OUTLETS, READ_STATISTICS, TAKE_TICKET, WORK_COUNTER, may
+from services import idempotency
 from services.sla import WorkingCalendar
+from services.views import SUBMISSION, SUBMISSION_FORMAT
 
 PAGE_SIZE = 25
 BOOKING_DAYS = 7
@@ -76,6 +80,7 @@ def outlet_page(request: HttpRequest, code: str) -> HttpResponse:
         "is_open": hours.is_open_at(week[0][1], timezone.now()),
         "slots": Paginator(slots, PAGE_SIZE).get_page(request.GET.get("page")),
         "may_take": may(request.user, TAKE_TICKET),
+        "submission": _token(),
     }
     return render(request, "outlets/outlet.html", context)
 
@@ -101,6 +106,28 @@ def _refused(request: HttpRequest, refusal: Exception) -> None:
     messages.error(request, getattr(refusal, "message", str(refusal)))
 
 
+def _once(request: HttpRequest, make: Callable[[], object]) -> object | None:
+    """Run `make` once per the form's one-time token (services.idempotency, as the request forms do): a double
+    click or a resent form gets None and changes nothing. A post without a valid token simply runs."""
+    token = request.POST.get(SUBMISSION, "")
+    if not SUBMISSION_FORMAT.fullmatch(token):
+        return make()
+    key, print_ = f"form:{token}", idempotency.fingerprint(request.path)
+    try:
+        with idempotency.once(owner=f"user:{request.user.pk}", key=key, fingerprint=print_) as record:
+            made = make()
+            record.status_code = 302
+            record.save(update_fields=["status_code"])
+    except (idempotency.AlreadyDone, idempotency.KeyReused):
+        messages.info(request, _("We had received this already."))
+        return None
+    return made
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
+
+
 @only_for(_may(TAKE_TICKET))
 @require_POST
 def take_ticket(request: HttpRequest, code: str) -> HttpResponse:
@@ -108,10 +135,14 @@ def take_ticket(request: HttpRequest, code: str) -> HttpResponse:
     outlet = get_object_or_404(Outlet.objects.active(), code=code)
     service = get_object_or_404(outlet.services.filter(is_active=True), pk=request.POST.get("service") or 0)
     try:
-        ticket = actions.issue_ticket(outlet, service, by=request.user, source=TicketSource.REMOTE)
+        ticket = _once(
+            request, lambda: actions.issue_ticket(outlet, service, by=request.user, source=TicketSource.REMOTE)
+        )
     except (actions.QueueRefused, actions.TicketLimit) as refusal:
         _refused(request, refusal)
         return redirect("outlets:outlet", code=code)
+    if ticket is None:
+        return redirect("outlets:my-tickets")
     messages.success(
         request,
         _("Your ticket is %(code)s. Check in at the kiosk or a counter when you arrive.") % {"code": ticket.code},
@@ -151,10 +182,14 @@ def book_slot(request: HttpRequest, pk: int) -> HttpResponse:
     slot = get_object_or_404(AppointmentSlot.objects.select_related("outlet"), pk=pk, outlet__is_active=True)
     account = request.user.linked_accounts.order_by("number").first()
     try:
-        appointment = actions.book_appointment(slot, by=request.user, account=account, phone=request.user.phone)
+        appointment = _once(
+            request, lambda: actions.book_appointment(slot, by=request.user, account=account, phone=request.user.phone)
+        )
     except (actions.QueueRefused, actions.TicketLimit) as refusal:
         _refused(request, refusal)
         return redirect("outlets:outlet", code=slot.outlet.code)
+    if appointment is None:
+        return redirect("outlets:my-tickets")
     messages.success(
         request,
         _("Booked: %(reference)s. Check in at the kiosk or a counter from 30 minutes before your time.")
@@ -204,6 +239,7 @@ def counter_desk(request: HttpRequest) -> HttpResponse:
         "transfer_form": TransferForm(ticket=current) if current else None,
         "finish_form": FinishForm(),
         "issue_services": counter.outlet.services.filter(is_active=True),
+        "submission": _token(),
     }
     return render(request, "outlets/counter.html", context)
 
@@ -222,7 +258,13 @@ def counter_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "sign-out": lambda: actions.sign_out_counter(counter, by=request.user),
         "call-next": lambda: _call_next(request, counter),
         "issue": lambda: _issue_at_counter(request, counter),
+        "check-in": lambda: _check_in_at_counter(request, counter),
     }
+    return _take_step(request, steps, action)
+
+
+def _take_step(request: HttpRequest, steps: dict[str, Callable[[], object]], action: str) -> HttpResponse:
+    """Take the named step (unknown: 404); a refusal is a message on the desk, which the clerk returns to."""
     if action not in steps:
         return HttpResponse(status=404)
     try:
@@ -238,10 +280,33 @@ def _call_next(request: HttpRequest, counter: Counter) -> None:
         messages.info(request, _("Nobody is waiting for this counter."))
 
 
+def _check_in_at_counter(request: HttpRequest, counter: Counter) -> None:
+    """Check in a customer who arrives with a remote ticket (its code) or an appointment (its reference)."""
+    code = request.POST.get("code", "").strip().upper()[:12]
+    today = timezone.localdate()
+    appointment = Appointment.objects.filter(reference=code, slot__outlet=counter.outlet_id).first()
+    if appointment is not None:
+        ticket = actions.check_in_appointment(appointment, by=request.user)
+    else:
+        pending = Ticket.objects.filter(outlet=counter.outlet_id, day=today, code=code, status=TicketStatus.PENDING)
+        ticket = pending.first()
+        if ticket is None:
+            messages.error(
+                request,
+                _("No remote ticket or appointment %(code)s waits to be checked in here today.") % {"code": code},
+            )
+            return
+        actions.check_in_ticket(ticket, by=request.user)
+    messages.success(request, _("%(code)s is checked in and waits in the queue.") % {"code": ticket.code})
+
+
 def _issue_at_counter(request: HttpRequest, counter: Counter) -> None:
     service = get_object_or_404(counter.outlet.services.filter(is_active=True), pk=request.POST.get("service") or 0)
-    ticket = actions.issue_ticket(counter.outlet, service, by=request.user, source=TicketSource.COUNTER)
-    messages.success(request, _("Ticket %(code)s is issued.") % {"code": ticket.code})
+    ticket = _once(
+        request, lambda: actions.issue_ticket(counter.outlet, service, by=request.user, source=TicketSource.COUNTER)
+    )
+    if ticket is not None:
+        messages.success(request, _("Ticket %(code)s is issued.") % {"code": ticket.code})
 
 
 @only_for(_may(WORK_COUNTER))
@@ -258,13 +323,7 @@ def ticket_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "finish": lambda: _finish(request, ticket),
         "transfer": lambda: _transfer(request, ticket),
     }
-    if action not in steps:
-        return HttpResponse(status=404)
-    try:
-        steps[action]()
-    except (actions.QueueRefused, actions.TicketLimit) as refusal:
-        _refused(request, refusal)
-    return redirect("outlets:counter")
+    return _take_step(request, steps, action)
 
 
 def _finish(request: HttpRequest, ticket: Ticket) -> None:

@@ -203,6 +203,9 @@ CELERY_BEAT_SCHEDULE = {
     # Kiosks silent for five minutes: their outlet's staff are told once per silence (outlets.kiosk.tasks).
     "report-silent-kiosks": {"task": "outlets.kiosk.tasks.report_silent_kiosks", "schedule": 60.0},
     "purge-kiosk-records": {"task": "outlets.kiosk.tasks.purge_kiosk_records", "schedule": 3600.0},
+    # outlets: bookings never checked in; the demo hall's board (does nothing unless OUTLETS_DEMO_HALL is set).
+    "mark-missed-appointments": {"task": "outlets.tasks.mark_missed_appointments", "schedule": 600.0},
+    "move-demo-hall": {"task": "outlets.tasks.move_demo_hall", "schedule": 10.0},
 }
 
 # --- Authentication -------------------------------------------------------------------------------------

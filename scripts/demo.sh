@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 PORT="${PORT:-8000}"
 # Links in e-mail and SMS point at the portal as this demo serves it (the inbox links relative to the page).
 export SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
+# The demo hall's board moves by itself (outlets.tasks.move_demo_hall): its clerks call and serve tickets.
+export OUTLETS_DEMO_HALL="${OUTLETS_DEMO_HALL:-TZ-H01}"
 bin=.venv/bin
 
 echo "==> Migrating the database"

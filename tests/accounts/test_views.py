@@ -533,7 +533,7 @@ def nav_links(response) -> set[str]:
 
 def test_anonymous_navigation_offers_log_in_and_register(client, db):
     links = nav_links(client.get(reverse("portal:home")))
-    assert links == {reverse("accounts:login"), reverse("accounts:register")}
+    assert links == {reverse("accounts:login"), reverse("accounts:register"), reverse("outlets:finder")}
 
 
 def test_customer_navigation(client, alice):
@@ -548,6 +548,8 @@ def test_customer_navigation(client, alice):
         reverse("services:report-fault"),
         reverse("services:file-application"),
         reverse("services:inbox"),
+        reverse("outlets:finder"),
+        reverse("outlets:my-tickets"),
     }
 
 
@@ -565,6 +567,9 @@ def test_staff_navigation(client, charlie):
         reverse("services:enter-application"),
         reverse("services:closed-orders"),
         reverse("services:inbox"),
+        reverse("outlets:finder"),
+        reverse("outlets:counter"),
+        reverse("outlets:statistics"),
     }
 
 

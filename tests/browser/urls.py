@@ -23,6 +23,13 @@ API_ROOT = "api:root"
 API_WORK_ORDERS = "api:work-order-list"
 API_DOCS = "api-docs"
 API_REDOC = "api-redoc"
+# outlets (issue 10)
+OUTLET_FINDER = "outlets:finder"
+OUTLET = "outlets:outlet"
+OUTLET_BOARD = "outlets:board"
+COUNTER_DESK = "outlets:counter"
+COUNTER_ACT = "outlets:counter-act"
+TICKET_ACT = "outlets:ticket-act"
 
 
 def url(name: str, *args: object) -> str:

@@ -222,3 +222,43 @@ def test_planning_costs_the_same_whatever_the_areas(client, mona, hall, grid, st
     response = client.get(reverse("outlets:planning"))
     assert _queries(client, reverse("outlets:planning")) == few
     assert response.context["proposals"][0].district == "仙居县"
+
+
+def test_a_double_click_takes_one_ticket(client, alice, hall, payment):
+    client.force_login(alice)
+    token = client.get(reverse("outlets:outlet", args=[hall.code])).context["submission"]
+    url = reverse("outlets:take-ticket", args=[hall.code])
+    for _ in range(2):
+        assert client.post(url, {"service": payment.pk, "submission": token}).status_code == 302
+    assert Ticket.objects.count() == 1
+
+
+def test_the_counter_list_costs_the_same_whatever_the_counters(client, mona, hall, payment, counter1):
+    from outlets.models import Counter
+
+    client.force_login(mona)
+    few = _queries(client, reverse("outlets:counter"))
+    for number in range(3, 13):
+        Counter.objects.create(outlet=hall, number=number).services.set([payment])
+    assert _queries(client, reverse("outlets:counter")) == few
+
+
+def test_the_clerk_checks_in_a_remote_ticket_and_an_appointment(client, charlie, alice, hall, payment, counter1):
+    from outlets.models import AppointmentSlot
+
+    remote = actions.issue_ticket(hall, payment, by=alice, source=TicketSource.REMOTE)
+    starts = timezone.now() + timedelta(minutes=10)
+    slot = AppointmentSlot.objects.create(
+        outlet=hall, service=payment, starts_at=starts, ends_at=starts + timedelta(minutes=30)
+    )
+    booking = actions.book_appointment(slot, by=alice)
+    client.force_login(charlie)
+    actions.sign_in_counter(counter1, by=charlie)
+    url = reverse("outlets:counter-act", args=[counter1.pk, "check-in"])
+    client.post(url, {"code": remote.code.lower()})
+    client.post(url, {"code": booking.reference})
+    remote.refresh_from_db()
+    assert remote.status == TicketStatus.WAITING
+    assert Ticket.objects.get(source=TicketSource.APPOINTMENT).status == TicketStatus.WAITING
+    response = client.post(url, {"code": "Z999"}, follow=True)
+    assert "No remote ticket or appointment Z999" in response.content.decode()

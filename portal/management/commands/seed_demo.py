@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from accounts import demo
 from accounts.models import Customer, Department, ElectricityAccount, MeterReading, Role, ServiceGrid, User
+from outlets import demo as outlets_demo
 from outlets.kiosk import demo as kiosk_demo
 from portal import demo_orders as orders_demo
 from services.models import WorkOrder
@@ -71,6 +72,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         with tqdm(total=accounts, unit=" accounts", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
             counts = demo.seed_city(seed=seed, accounts=accounts, chunk_size=chunk_size, progress=bar.update)
+        # outlets (issue 10): halls, convenience points, counters, the agent and a year of tickets. Before the
+        # orders: the halls' clerks are among the counter staff the orders' planner draws from.
+        outlets_demo.seed_outlets(seed=seed)
         with tqdm(total=orders, unit=" orders", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
             added_orders = orders_demo.seed_orders(seed=seed, orders=orders, progress=bar.update)
         # Kiosks in the demo's halls, with heartbeats (outlets.kiosk.demo): after the outlets are seeded.
