@@ -69,5 +69,27 @@ def mask(value: str) -> str:
     return number[0] + "*" * (len(number) - 2) + number[-1]
 
 
+# A kiosk asks for the account number and the identity number's last six characters (the card reader reads the
+# whole number instead): that proof is checked against a digest of its own, keyed differently from the whole
+# number's so that neither digest helps guess the other.
+TAIL_LENGTH = 6
+
+
+def tail_digest(value: str) -> str:
+    """The keyed digest of the number's last TAIL_LENGTH characters (outlets.kiosk's proof)."""
+    key = ("tail:" + settings.IDENTITY_HASH_KEY).encode()
+    return hmac.new(key, normalize(value)[-TAIL_LENGTH:].encode(), hashlib.sha256).hexdigest()
+
+
 def matches(stored_digest: str, candidate: str) -> bool:
     return bool(stored_digest) and hmac.compare_digest(stored_digest, digest(candidate))
+
+
+def tail_matches(stored_digest: str, candidate: str) -> bool:
+    """Whether `candidate`, exactly TAIL_LENGTH characters, is the tail whose digest is stored."""
+    candidate = normalize(candidate)
+    return (
+        bool(stored_digest)
+        and len(candidate) == TAIL_LENGTH
+        and hmac.compare_digest(stored_digest, tail_digest(candidate))
+    )

@@ -171,6 +171,9 @@ class Customer(models.Model):
     # The identity number itself is never stored: see accounts.identity.
     id_number_masked = models.CharField(_("identity number"), max_length=18, blank=True)
     id_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # The kiosk's proof: the digest of the number's last six characters (identity.tail_digest). Empty for a
+    # number recorded before it existed, until the number is entered again; the card reader's proof still works.
+    id_tail_digest = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -188,11 +191,17 @@ class Customer(models.Model):
             number = identity.validate_id_card(raw)
         self.id_number_masked = identity.mask(number)
         self.id_number_digest = identity.digest(number)
+        self.id_tail_digest = identity.tail_digest(number)
 
     def holds_identity_number(self, candidate: str) -> bool:
         """Whether `candidate` is the whole identity number on file: the proof of holding this customer's
         accounts, for linking one on the web (accounts.actions.link_account) and at a kiosk alike."""
         return identity.matches(self.id_number_digest, candidate)
+
+    def holds_identity_tail(self, candidate: str) -> bool:
+        """Whether `candidate` is the last six characters of the identity number on file: with the account
+        number, the proof a kiosk asks for (outlets.kiosk.actions.start_session)."""
+        return identity.tail_matches(self.id_tail_digest, candidate)
 
 
 class CustomerClass(models.TextChoices):

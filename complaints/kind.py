@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import actions, permissions
 from complaints.forms import LOOP_STEPS
+from complaints.kiosk import kiosk_filing
 from complaints.models import COMPLAINT, MISCONDUCT_REPORT, OPINION, PRAISE, SUGGESTION, ComplaintStatus
 from complaints.routing import route_to_handler
 from complaints.transitions import COMPLAINT_TRANSITIONS, LIGHT_TRANSITIONS, MISCONDUCT_TRANSITIONS
@@ -112,6 +113,7 @@ KINDS: tuple[Kind, ...] = (
         customer_steps=CUSTOMER_STEPS,
         entries=ENTRIES,
         tools=TOOLS,
+        kiosk=kiosk_filing(COMPLAINT, _("Make a complaint")),
     ),
     _kind(
         MISCONDUCT_REPORT,
@@ -119,7 +121,19 @@ KINDS: tuple[Kind, ...] = (
         MISCONDUCT_TRANSITIONS,
         (Status.NEW, ComplaintStatus.INVESTIGATED, ComplaintStatus.ANSWERED, Status.CLOSED),
     ),
-    _kind(OPINION, _("Opinion"), LIGHT_TRANSITIONS, (Status.NEW, ComplaintStatus.ANSWERED, Status.CLOSED)),
-    _kind(SUGGESTION, _("Suggestion"), LIGHT_TRANSITIONS, (Status.NEW, ComplaintStatus.ANSWERED, Status.CLOSED)),
+    _kind(
+        OPINION,
+        _("Opinion"),
+        LIGHT_TRANSITIONS,
+        (Status.NEW, ComplaintStatus.ANSWERED, Status.CLOSED),
+        kiosk=kiosk_filing(OPINION, _("Give an opinion")),
+    ),
+    _kind(
+        SUGGESTION,
+        _("Suggestion"),
+        LIGHT_TRANSITIONS,
+        (Status.NEW, ComplaintStatus.ANSWERED, Status.CLOSED),
+        kiosk=kiosk_filing(SUGGESTION, _("Make a suggestion")),
+    ),
     _kind(PRAISE, _("Praise"), LIGHT_TRANSITIONS, (Status.NEW, ComplaintStatus.ANSWERED, Status.CLOSED)),
 )

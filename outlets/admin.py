@@ -96,3 +96,7 @@ class AppointmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["slot__outlet", "slot__service", "booked_by"]
     search_fields = ["reference"]
+
+
+# The kiosks' admin (register with the key shown once, rotate, revoke; the request log): outlets.kiosk.admin.
+import outlets.kiosk.admin  # noqa: E402, F401

@@ -55,4 +55,6 @@ urlpatterns = [
     path("", include("services.enquiries.kb_api_urls")),
     path("", include("services.tariffs.api_urls")),
     path("", include("outlets.api_urls")),
+    # Self-service kiosks (outlets.kiosk): device-authenticated, docs/kiosk-guide.md.
+    path("kiosk/", include("outlets.kiosk.urls")),
 ]

@@ -226,7 +226,8 @@ def load_city() -> City:
         Place(grids[grid_id], pk, customer_id, cls, status, address, phone, linked.get(pk))
         for pk, customer_id, grid_id, cls, status, address, phone in rows
     ]
-    staff = {user.pk: user for user in User.objects.exclude(role=Role.CUSTOMER).order_by("pk")}
+    # Active staff only: a kiosk's actor (outlets.kiosk) is counter staff by role but enters nothing by hand.
+    staff = {user.pk: user for user in User.objects.exclude(role=Role.CUSTOMER).filter(is_active=True).order_by("pk")}
     crews: dict[int, list[int]] = {}
     counters: dict[int, list[int]] = {}
     for user in staff.values():

@@ -206,6 +206,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The home pages' figures per 台区 (services.figures): counted here, never on a page view.
     "refresh-grid-figures": {"task": "services.tasks.refresh_grid_figures", "schedule": 300.0},
+    # Kiosks silent for five minutes: their outlet's staff are told once per silence (outlets.kiosk.tasks).
+    "report-silent-kiosks": {"task": "outlets.kiosk.tasks.report_silent_kiosks", "schedule": 60.0},
+    "purge-kiosk-records": {"task": "outlets.kiosk.tasks.purge_kiosk_records", "schedule": 3600.0},
     # outlets: bookings never checked in; the demo hall's board (does nothing unless OUTLETS_DEMO_HALL is set).
     "mark-missed-appointments": {"task": "outlets.tasks.mark_missed_appointments", "schedule": 600.0},
     "move-demo-hall": {"task": "outlets.tasks.move_demo_hall", "schedule": 10.0},
@@ -250,6 +253,14 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 LINK_FAILURE_LIMIT = int(os.environ.get("LINK_FAILURE_LIMIT", "5"))
 LINK_USER_FAILURE_LIMIT = int(os.environ.get("LINK_USER_FAILURE_LIMIT", "10"))
 LINK_FAILURE_WINDOW = timedelta(minutes=30)
+
+# Kiosks (outlets.kiosk): a customer's session after their proof; wrong proofs allowed in the window at one kiosk
+# and for one account (at any kiosk) before proofs are refused unchecked; requests per kiosk and minute.
+KIOSK_SESSION_LENGTH = timedelta(minutes=int(os.environ.get("KIOSK_SESSION_MINUTES", "5")))
+KIOSK_PROOF_WINDOW = timedelta(minutes=30)
+KIOSK_PROOF_KIOSK_LIMIT = int(os.environ.get("KIOSK_PROOF_KIOSK_LIMIT", "20"))
+KIOSK_PROOF_ACCOUNT_LIMIT = int(os.environ.get("KIOSK_PROOF_ACCOUNT_LIMIT", "5"))
+KIOSK_RATE = os.environ.get("KIOSK_RATE", "120/min")
 
 # Rate limits (accounts.ratelimits): how many requests, in what window. Sign-ups and password resets per
 # client address (a business hall's customers may share one), resets per e-mail address, and wrong old
@@ -362,7 +373,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Every app has a `status`; name each enum for its model so the schema stays unambiguous as apps grow.
-    "ENUM_NAME_OVERRIDES": {"AccountStatusEnum": "accounts.models.AccountStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "AccountStatusEnum": "accounts.models.AccountStatus",
+        "DeviceHealthEnum": "outlets.models.kiosks.DeviceHealth",  # a kiosk's printer, paper and card reader
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------------------

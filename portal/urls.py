@@ -25,6 +25,7 @@ urlpatterns = [
     path("kb/", include("services.enquiries.kb_urls")),
     path("tariffs/", include("services.tariffs.urls")),
     path("outlets/", include("outlets.urls")),
+    path("kiosk/", include("outlets.kiosk.page_urls")),  # a kiosk receipt to print (outlets.kiosk.receipts)
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api_urls")),

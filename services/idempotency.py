@@ -85,23 +85,33 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
         if not KEY_FORMAT.fullmatch(key):
             raise exceptions.ValidationError({HEADER: [_("Use 1 to 100 printable characters with no spaces.")]})
         owner = f"user:{request.user.pk}"
-        try:
-            with once(owner=owner, key=key, fingerprint=fingerprint(request.path, request.data)) as record:
-                response = handler(view, request, *args, **kwargs)
-                if not status.is_success(response.status_code):
-                    transaction.set_rollback(True)
-                    return response
-                record.status_code, record.response = response.status_code, response.data
-                record.save(update_fields=["status_code", "response"])
-        except AlreadyDone as done:
-            return Response(
-                done.record.response, status=done.record.status_code, headers={"Idempotent-Replayed": "true"}
-            )
-        except KeyReused as reused:
-            raise UnprocessableKey from reused
-        return response
+        print_ = fingerprint(request.path, request.data)
+        return answer_once(
+            owner=owner, key=key, fingerprint=print_, respond=lambda: handler(view, request, *args, **kwargs)
+        )
 
     return wrapper
+
+
+def answer_once(*, owner: str, key: str, fingerprint: str, respond: Callable[[], Response]) -> Response:
+    """Answer with `respond()` the first time (owner, key) is seen, and with that first answer every time after.
+
+    For the API's `idempotent` and the kiosk API's (outlets.kiosk.idempotency). Only a success is kept: a failed
+    answer rolls the key back with the work.
+    """
+    try:
+        with once(owner=owner, key=key, fingerprint=fingerprint) as record:
+            response = respond()
+            if not status.is_success(response.status_code):
+                transaction.set_rollback(True)
+                return response
+            record.status_code, record.response = response.status_code, response.data
+            record.save(update_fields=["status_code", "response"])
+    except AlreadyDone as done:
+        return Response(done.record.response, status=done.record.status_code, headers={"Idempotent-Replayed": "true"})
+    except KeyReused as reused:
+        raise UnprocessableKey from reused
+    return response
 
 
 class UnprocessableKey(exceptions.APIException):

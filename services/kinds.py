@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
+    from rest_framework.serializers import Serializer
+
     from accounts.models import Department, User
     from services.forms import ActionForm
     from services.models import WorkOrder
@@ -62,6 +64,21 @@ class CustomerStep:
 
 
 @dataclass(frozen=True)
+class KioskFiling:
+    """How a customer files a request of this kind at a self-service kiosk (outlets.kiosk), once they proved
+    who they are there.
+
+    `fields` is a DRF serializer of the kind's own fields (a fault type, an application type); the kiosk API
+    adds the account and the description. `file(by=..., account=..., description=..., **fields)` opens the
+    order through the kind's own action with the kiosk's channel; `by` is the kiosk's actor.
+    """
+
+    label: Promise  # the button on the kiosk's screen, e.g. "Report a fault"
+    fields: type[Serializer]
+    file: Callable[..., WorkOrder]
+
+
+@dataclass(frozen=True)
 class Kind:
     """Everything the backbone needs to know of one kind of request."""
 
@@ -100,6 +117,8 @@ class Kind:
     progress_aliases: Mapping[str, str] = field(default_factory=dict)
     # A panel of the kind's own on the customer's progress page (the crew on its way), or "".
     customer_template: str = ""
+    # How it is filed at a self-service kiosk; None: not at a kiosk.
+    kiosk: KioskFiling | None = None
 
 
 _registry: dict[str, Kind] = {}
@@ -173,6 +192,11 @@ def message_templates() -> dict[str, MessageTemplate]:
 
 def entries(*, for_staff: bool) -> list[Entry]:
     return [entry for kind in _registry.values() for entry in kind.entries if entry.for_staff == for_staff]
+
+
+def kiosk_kinds() -> dict[str, Kind]:
+    """The kinds a customer can file at a kiosk, by code."""
+    return {kind.code: kind for kind in _registry.values() if kind.kiosk is not None}
 
 
 def tools_for(user: User) -> list[Entry]:

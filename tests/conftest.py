@@ -153,3 +153,30 @@ def personas(alice, bob, charlie, grace, ray, ivan, hana, mona, root) -> dict[st
 @pytest.fixture
 def on_postgresql() -> bool:
     return connection.vendor == "postgresql"
+
+
+# --- The kiosk (outlets.kiosk): a registered device in a hall of the station, and its key ---------------------
+
+
+@pytest.fixture
+def kiosk(station, grid):
+    """A self-service kiosk, registered, with `kiosk.key` (its Authorization header's value) and a fresh rate."""
+    from django.core.cache import cache
+
+    from outlets.kiosk.actions import register_kiosk
+    from outlets.models import Outlet
+
+    cache.clear()  # the per-kiosk rate is counted in the cache
+    outlet = Outlet.objects.filter(department=station).first() or Outlet.objects.create(
+        code="K01",
+        name="自助厅",
+        department=station,
+        district="椒江区",
+        address="椒江区1号",
+        latitude="28.6",
+        longitude="121.4",
+        grid=grid,
+    )
+    credential = register_kiosk(outlet=outlet, name="1号机", by=None)
+    credential.kiosk.key = credential.key
+    return credential.kiosk

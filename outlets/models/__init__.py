@@ -39,3 +39,8 @@ __all__ = [
     "TicketSource",
     "TicketStatus",
 ]
+
+# Kiosks (outlets.kiosk): the devices, their customers' sessions, proof attempts and request log.
+from outlets.models.kiosks import DeviceHealth, Kiosk, KioskRequest, KioskSession, ProofAttempt, ProofMethod
+
+__all__ += ["DeviceHealth", "Kiosk", "KioskRequest", "KioskSession", "ProofAttempt", "ProofMethod"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from services.applications.forms import CASE_STEPS
+from services.applications.kiosk import KIOSK_FILING
 from services.applications.models import SERVICE_APPLICATION, ServiceApplicationType
 from services.kinds import Entry, Kind
 from services.models import Status
@@ -36,4 +37,5 @@ KIND = Kind(
     location_label=_("Service address"),
     progress=(Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED),
     progress_aliases={Status.WAITING_CUSTOMER: Status.IN_PROGRESS},
+    kiosk=KIOSK_FILING,
 )

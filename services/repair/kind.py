@@ -9,6 +9,7 @@ from services.models import Status, WorkOrder
 from services.notifications import MessageTemplate
 from services.repair import actions
 from services.repair.forms import CREW_STEPS
+from services.repair.kiosk import KIOSK_FILING
 from services.repair.models import FAULT_REPAIR, FaultType, RepairStatus
 from services.repair.routing import route_to_crew
 from services.repair.views import can_dispatch
@@ -126,4 +127,5 @@ KIND = Kind(
     ),
     progress_aliases={RepairStatus.JOINED_OUTAGE: Status.ASSIGNED},
     customer_template="repair/_crew.html",
+    kiosk=KIOSK_FILING,
 )

@@ -53,3 +53,7 @@ KB_ARTICLE = "kb:article"
 KB_HELPFUL = "kb:helpful"
 TARIFF_CALCULATOR = "tariffs:calculator"
 TARIFF_ACCOUNT = "tariffs:account"
+# Self-service kiosks (outlets.kiosk): the API a kiosk calls, and the receipt page it prints.
+KIOSK_SESSIONS = "api:kiosk-session-start"
+KIOSK_FILE = "api:kiosk-file"
+KIOSK_RECEIPT = "kiosk:receipt"

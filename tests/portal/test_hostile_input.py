@@ -26,8 +26,9 @@ DEEP = "[" * 10_000 + "]" * 10_000
 ORDER_NUMBER = "2026010199999999"
 # Values tried for path parameters, in order: the first that reverses and finds something is used.
 SAMPLES = ["3300000001", ORDER_NUMBER, "1", "accounts", "user"]
-# How an API operation may refuse hostile input: bad input, or not for this caller (before reading it).
-REFUSED = (400, 403, 404)
+# How an API operation may refuse hostile input: bad input, or not for this caller (before reading it); 401
+# from the kiosk API, whose device authentication refuses every caller but a kiosk.
+REFUSED = (400, 401, 403, 404)
 # The monitoring check answers 503 while a worker or beat is missing, as in the test run: that is its answer.
 REPORTS_SERVICE_HEALTH = {"portal:healthz-monitor"}
 FIELD_NAME = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
@@ -120,11 +121,25 @@ def operations(client) -> list[tuple[str, str, dict, dict]]:
     ]
 
 
-def test_no_api_operation_answers_5xx_to_hostile_input(visitors, operations):
+@pytest.fixture
+def kiosk_client(kiosk, visitors) -> Client:
+    """A kiosk with a customer's session (alice's), so the kiosk API reads what it is sent."""
+    from tests.conftest import ALICE_ID_NUMBER
+
+    client = Client(raise_request_exception=False, headers={"Authorization": f"Kiosk {kiosk.key}"})
+    proof = {"account": "3300000001", "id_tail": ALICE_ID_NUMBER[-6:]}
+    token = client.post(reverse("api:kiosk-session-start"), proof, content_type="application/json").json()["token"]
+    return Client(
+        raise_request_exception=False, headers={"Authorization": f"Kiosk {kiosk.key}", "X-Kiosk-Session": token}
+    )
+
+
+def test_no_api_operation_answers_5xx_to_hostile_input(visitors, operations, kiosk_client, settings):
+    settings.KIOSK_RATE = "100000/min"
     failures = []
     for path, method, operation, components in operations:
-        for role, user in visitors.items():
-            client = as_visitor(user)
+        for role, user in [*visitors.items(), ("kiosk", kiosk_client)]:
+            client = user if isinstance(user, Client) else as_visitor(user)
             for target, body, expect_400 in api_requests(path, operation, components):
                 response = client.generic(method.upper(), target, body.encode(), content_type="application/json")
                 if response.status_code >= 500 or (expect_400 and response.status_code not in REFUSED):

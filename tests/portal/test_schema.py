@@ -35,6 +35,18 @@ API_OPERATIONS = {
     "/api/v1/work-orders/enquiries/": {"post": "work_orders_ask_question"},
     "/api/v1/tariffs/calculator/": {"get": "tariffs_calculator"},
     "/api/v1/tariffs/accounts/{number}/": {"get": "tariffs_account_comparison"},
+    # Self-service kiosks (outlets.kiosk).
+    "/api/v1/kiosk/heartbeat/": {"post": "kiosk_heartbeat"},
+    "/api/v1/kiosk/sessions/": {"post": "kiosk_session_start"},
+    "/api/v1/kiosk/sessions/current/": {"delete": "kiosk_session_end"},
+    "/api/v1/kiosk/accounts/": {"get": "kiosk_accounts"},
+    "/api/v1/kiosk/accounts/{number}/usage/": {"get": "kiosk_account_usage"},
+    "/api/v1/kiosk/outages/": {"get": "kiosk_outages"},
+    "/api/v1/kiosk/orders/": {"get": "kiosk_orders"},
+    "/api/v1/kiosk/filings/": {"get": "kiosk_filing_kinds"},
+    "/api/v1/kiosk/filings/{kind}/": {"post": "kiosk_file_request"},
+    "/api/v1/kiosk/tickets/": {"post": "kiosk_issue_ticket"},
+    "/api/v1/kiosk/appointments/{reference}/check-in/": {"post": "kiosk_check_in"},
     # outlets (issue 10)
     "/api/v1/outlets/": {"get": "outlets_find"},
     "/api/v1/outlets/tickets/": {"get": "outlets_my_tickets"},

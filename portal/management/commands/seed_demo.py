@@ -17,6 +17,7 @@ from tqdm import tqdm
 from accounts import demo
 from accounts.models import Customer, Department, ElectricityAccount, MeterReading, Role, ServiceGrid, User
 from outlets import demo as outlets_demo
+from outlets.kiosk import demo as kiosk_demo
 from portal import demo_complaints
 from portal import demo_orders as orders_demo
 from portal import demo_presale as presale_demo
@@ -84,6 +85,8 @@ class Command(BaseCommand):
             demo_complaints.seed_complaints(seed=seed)
         presale = presale_demo.seed_presale(seed=seed, enquiries=enquiries)
         added_orders += presale.get("enquiries", 0)
+        # Kiosks in the demo's halls, with heartbeats (outlets.kiosk.demo): after the outlets are seeded.
+        kiosk_demo.seed_kiosks()
         if not quiet:
             self._print_logins()
             self._print_counts(counts, added_orders, time.monotonic() - started)
@@ -101,6 +104,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.MIGRATE_HEADING(_("Demo logins")))
         for row in [header, *rows]:
             self.stdout.write("  ".join(_pad(str(cell), width) for cell, width in zip(row, widths, strict=True)))
+        # The demo kiosks' keys (outlets.kiosk.demo; docs/kiosk-guide.md shows how a kiosk sends one).
+        for kiosk, header in kiosk_demo.demo_keys():
+            self.stdout.write(f"{kiosk}: Authorization: {header}")
 
     def _print_counts(self, counts: demo.Counts, orders: int, seconds: float) -> None:
         self.stdout.write("")
