@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "services",
     "services.repair",
     "services.applications",
+    # Complaints and their sister kinds (issue 9): between services and outlets.
+    "complaints",
     "portal",
 ]
 

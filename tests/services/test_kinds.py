@@ -203,4 +203,5 @@ def test_no_backbone_module_imports_a_kind(path):
 
 def test_the_kinds_in_this_portal_are_packages_that_register_themselves():
     assert {"repair", "applications"} == KIND_PACKAGES
-    assert {kind.code for kind in kinds.all_kinds()} == {"fault_repair", "service_application"}
+    # Kinds of other apps (complaints.kind registers five) register the same way, from their own packages.
+    assert {"fault_repair", "service_application"} <= {kind.code for kind in kinds.all_kinds()}
