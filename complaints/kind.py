@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from complaints import library_registry
 from complaints.models import COMPLAINT, MISCONDUCT_REPORT, OPINION, PRAISE, SUGGESTION, ComplaintStatus
 from complaints.routing import route_to_handler
 from complaints.transitions import COMPLAINT_TRANSITIONS, LIGHT_TRANSITIONS, MISCONDUCT_TRANSITIONS
@@ -48,6 +49,8 @@ KINDS: tuple[Kind, ...] = (
             ComplaintStatus.ANSWERED,
             Status.CLOSED,
         ),
+        messages=library_registry.MESSAGES,
+        tools=library_registry.TOOLS,
     ),
     _kind(
         MISCONDUCT_REPORT,

@@ -46,4 +46,5 @@ urlpatterns = [
     path("accounts/<str:number>/", accounts_api.AccountDetailApi.as_view(), name="account-detail"),
     path("accounts/<str:number>/link/", accounts_api.AccountUnlinkApi.as_view(), name="account-unlink"),
     path("", include("services.api_urls")),
+    path("complaints/", include("complaints.library_api_urls")),
 ]

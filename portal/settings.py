@@ -200,6 +200,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The home pages' figures per 台区 (services.figures): counted here, never on a page view.
     "refresh-grid-figures": {"task": "services.tasks.refresh_grid_figures", "schedule": 300.0},
+    # Analysis meetings: last month's drafts (idempotent, daily so a missed day catches up); overdue actions.
+    "open-monthly-meetings": {"task": "complaints.tasks.open_monthly_meetings", "schedule": 86400.0},
+    "warn-overdue-actions": {"task": "complaints.tasks.warn_overdue_actions", "schedule": 3600.0},
 }
 
 # --- Authentication -------------------------------------------------------------------------------------
@@ -251,6 +254,8 @@ RATE_LIMITS = {
     "password_reset_address": (int(os.environ.get("PASSWORD_RESET_RATE_LIMIT", "10")), RATE_LIMIT_WINDOW),
     "password_reset_email": (int(os.environ.get("PASSWORD_RESET_EMAIL_RATE_LIMIT", "3")), RATE_LIMIT_WINDOW),
     "password_change": (int(os.environ.get("PASSWORD_CHANGE_FAILURE_LIMIT", "5")), RATE_LIMIT_WINDOW),
+    # Writes to analysis meetings, improvement actions and the case library, per user (complaints.library_limits).
+    "complaints_library": (int(os.environ.get("COMPLAINTS_LIBRARY_RATE_LIMIT", "300")), RATE_LIMIT_WINDOW),
 }
 
 # --- Language and time ----------------------------------------------------------------------------------

@@ -31,3 +31,23 @@ __all__ = [
     "MajorReason",
     "RootCause",
 ]
+
+# Analysis meetings, improvement actions and the typical-case library (complaints.models.meetings, .cases).
+from complaints.models.cases import CaseStatus, StudyAssignment, StudyRecord, TypicalCase
+from complaints.models.meetings import (
+    ActionStatus,
+    AnalysisMeeting,
+    ImprovementAction,
+    MeetingStatus,
+)
+
+__all__ += [
+    "ActionStatus",
+    "AnalysisMeeting",
+    "CaseStatus",
+    "ImprovementAction",
+    "MeetingStatus",
+    "StudyAssignment",
+    "StudyRecord",
+    "TypicalCase",
+]
