@@ -7,15 +7,67 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from complaints import library_registry
+from complaints import actions, library_registry, permissions
+from complaints.forms import LOOP_STEPS
 from complaints.models import COMPLAINT, MISCONDUCT_REPORT, OPINION, PRAISE, SUGGESTION, ComplaintStatus
 from complaints.routing import route_to_handler
 from complaints.transitions import COMPLAINT_TRANSITIONS, LIGHT_TRANSITIONS, MISCONDUCT_TRANSITIONS
-from services.kinds import Kind
-from services.models import Status
+from services.kinds import CustomerStep, Entry, Kind
+from services.models import Status, WorkOrder
+from services.notifications import MessageTemplate
 
 STATUSES = dict(ComplaintStatus.choices)
 CLOCKS = {"contact": _("Contact the customer"), "answer": _("Answer the customer")}
+
+
+def awaits_verdict(order: WorkOrder) -> bool:
+    """A complaint is answered and the customer has not yet said whether they are satisfied."""
+    return order.kind == COMPLAINT and order.status == ComplaintStatus.ANSWERED
+
+
+CUSTOMER_STEPS = (
+    CustomerStep(
+        name="satisfied",
+        label=_("Yes, I am satisfied"),
+        perform=lambda order, *, by, note: actions.record_visit(order, by=by, satisfied=True, note=note),
+        offered=awaits_verdict,
+        done=_("Thank you. We will close your complaint."),
+        style="success",
+        heading=_("Are you satisfied with our answer?"),
+    ),
+    CustomerStep(
+        name="dissatisfied",
+        label=_("No, I am not satisfied"),
+        perform=lambda order, *, by, note: actions.record_visit(order, by=by, satisfied=False, note=note),
+        offered=awaits_verdict,
+        note_label=_("What is still wrong"),
+        note_required=True,
+        done=_("We are looking into your complaint again."),
+        style="outline-danger",
+    ),
+)
+
+MESSAGES: dict[str, MessageTemplate] = {
+    "major_complaint": MessageTemplate(
+        _("Major complaint %(number)s"),
+        _("The %(kind_label)s %(number)s is major (%(note)s) and needs your attention at once. %(link)s"),
+    ),
+    "complaint_answered": MessageTemplate(
+        _("Our answer to %(number)s"),
+        _("Our answer to your %(kind_label)s %(number)s: %(note)s %(link)s"),
+    ),
+}
+
+ENTRIES = (
+    Entry(_("Complaint, report or praise"), "complaints:file"),
+    Entry(_("Enter a complaint"), "complaints:enter", for_staff=True),
+)
+TOOLS = (
+    # Complaint handlers are not among the backbone's order takers: they enter complaints from here.
+    Entry(_("Enter a complaint"), "complaints:enter", shown_to=permissions.enters_by_tool),
+    Entry(_("Complaint queue"), "complaints:queue", shown_to=permissions.is_handler),
+    Entry(_("Major and overdue complaints"), "complaints:watch", shown_to=permissions.is_manager),
+)
 
 
 def _kind(code: str, label: object, transitions: dict, progress: tuple[str, ...], **extra: object) -> Kind:
@@ -31,6 +83,8 @@ def _kind(code: str, label: object, transitions: dict, progress: tuple[str, ...]
         location_label=_("Address"),
         progress=progress,
         progress_aliases={Status.ASSIGNED: Status.NEW},
+        actions=LOOP_STEPS,
+        messages={**MESSAGES, **library_registry.MESSAGES},
         **extra,
     )
 
@@ -49,8 +103,9 @@ KINDS: tuple[Kind, ...] = (
             ComplaintStatus.ANSWERED,
             Status.CLOSED,
         ),
-        messages=library_registry.MESSAGES,
-        tools=library_registry.TOOLS,
+        customer_steps=CUSTOMER_STEPS,
+        entries=ENTRIES,
+        tools=TOOLS + library_registry.TOOLS,
     ),
     _kind(
         MISCONDUCT_REPORT,

@@ -30,6 +30,7 @@ class ApiRoot(APIView):
                 "me": link("api:me"),
                 "accounts": link("api:account-list"),
                 "work-orders": link("api:work-order-list"),
+                "complaints": link("api:complaint-list"),
                 "schema": link("api-schema"),
                 "docs": link("api-docs"),
                 "redoc": link("api-redoc"),
@@ -46,5 +47,6 @@ urlpatterns = [
     path("accounts/<str:number>/", accounts_api.AccountDetailApi.as_view(), name="account-detail"),
     path("accounts/<str:number>/link/", accounts_api.AccountUnlinkApi.as_view(), name="account-unlink"),
     path("", include("services.api_urls")),
-    path("complaints/", include("complaints.library_api_urls")),
+    # Complaints (issue 9).
+    path("complaints/", include("complaints.api_urls")),
 ]

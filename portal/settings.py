@@ -257,6 +257,8 @@ RATE_LIMITS = {
     # Writes to analysis meetings, improvement actions and the case library, per user (complaints.library_limits).
     "complaints_library": (int(os.environ.get("COMPLAINTS_LIBRARY_RATE_LIMIT", "300")), RATE_LIMIT_WINDOW),
 }
+# Complaints (issue 9): how many complaints, reports and praises one customer may file in a day.
+RATE_LIMITS["complaint_filing"] = (int(os.environ.get("COMPLAINT_FILING_LIMIT", "10")), timedelta(days=1))
 
 # --- Language and time ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include(portal_patterns)),
     path("accounts/", include("accounts.urls")),
     path("services/", include("services.urls")),
+    # Complaints (issue 9).
     path("complaints/", include("complaints.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

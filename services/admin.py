@@ -78,8 +78,11 @@ class AttachmentInline(ReadOnlyMixin, admin.TabularInline):
 
 def particulars_inline(kind: kinds.Kind) -> type[admin.StackedInline]:
     """A read-only inline of the kind's own model (its one-to-one particulars), made from the registry."""
-    model = WorkOrder._meta.get_field(kind.particulars).related_model
-    return type(f"{model.__name__}Inline", (ReadOnlyMixin, admin.StackedInline), {"model": model, "extra": 0})
+    relation = WorkOrder._meta.get_field(kind.particulars)
+    model = relation.related_model
+    # fk_name: the particulars may point at other orders too (a complaint's earlier order, its linked repair).
+    attributes = {"model": model, "extra": 0, "fk_name": relation.field.name}
+    return type(f"{model.__name__}Inline", (ReadOnlyMixin, admin.StackedInline), attributes)
 
 
 @admin.register(WorkOrder)

@@ -13,6 +13,7 @@ from complaints.models.complaints import (
     ComplaintStatus,
     ContactMethod,
     MajorReason,
+    Reporter,
     RootCause,
 )
 
@@ -29,6 +30,7 @@ __all__ = [
     "ComplaintStatus",
     "ContactMethod",
     "MajorReason",
+    "Reporter",
     "RootCause",
 ]
 

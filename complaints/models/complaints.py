@@ -250,3 +250,28 @@ class Accountability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id}: {self.department_id}"
+
+
+class Reporter(models.Model):
+    """Who filed a confidential report of misconduct (举报): kept off the work order, which names nobody.
+
+    Only complaint handlers and managers see it (complaints.permissions.may_see_reporter), on the pages, in
+    the API and in the admin; the order's timeline and the backbone's pages carry no trace of the filer.
+    """
+
+    complaint = models.OneToOneField(
+        Complaint, models.CASCADE, primary_key=True, related_name="reporter", verbose_name=_("complaint")
+    )
+    user = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="reports_filed", verbose_name=_("customer login")
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    account_number = models.CharField(_("electricity account number"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("confidential reporter")
+        verbose_name_plural = _("confidential reporters")
+
+    def __str__(self) -> str:
+        return self.name or str(self.user or "")

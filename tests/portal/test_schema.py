@@ -22,6 +22,11 @@ API_OPERATIONS = {
     "/api/v1/work-orders/{number}/": {"get": "work_orders_retrieve"},
     "/api/v1/work-orders/{number}/{step}/": {"post": "work_orders_step"},
     "/api/v1/work-orders/{number}/actions/{action}/": {"post": "work_orders_act"},
+    # Complaints (issue 9).
+    "/api/v1/complaints/": {"get": "complaints_list", "post": "complaints_file"},
+    "/api/v1/complaints/history/": {"get": "complaints_history"},
+    "/api/v1/complaints/{number}/": {"get": "complaints_retrieve"},
+    "/api/v1/complaints/{number}/actions/{action}/": {"post": "complaints_act"},
 }
 
 

@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from accounts import demo
 from accounts.models import Customer, Department, ElectricityAccount, MeterReading, Role, ServiceGrid, User
+from portal import demo_complaints
 from portal import demo_orders as orders_demo
 from services.models import WorkOrder
 
@@ -72,6 +73,8 @@ class Command(BaseCommand):
             counts = demo.seed_city(seed=seed, accounts=accounts, chunk_size=chunk_size, progress=bar.update)
         with tqdm(total=orders, unit=" orders", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
             added_orders = orders_demo.seed_orders(seed=seed, orders=orders, progress=bar.update)
+        if orders:  # Complaints (issue 9): a year of them, in proportion to the city.
+            demo_complaints.seed_complaints(seed=seed)
         if not quiet:
             self._print_logins()
             self._print_counts(counts, added_orders, time.monotonic() - started)

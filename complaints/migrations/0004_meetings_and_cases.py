@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_rate_limit_hit'),
-        ('complaints', '0002_reference_data'),
+        ('complaints', '0003_confidential_reporter'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

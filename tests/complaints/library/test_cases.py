@@ -15,7 +15,7 @@ from complaints import cases
 from complaints.library_states import Refused
 from complaints.models import CaseStatus, StudyRecord, TypicalCase
 from services.models import Notification
-from tests.complaints.library_setup import Org, at, category, complaint, org, root_cause  # noqa: F401 (fixture)
+from tests.complaints.library.data import Org, at, category, complaint, root_cause
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,10 +41,14 @@ def published(org: Org, **changes: object) -> TypicalCase:
 
 def test_the_draft_is_prefilled_from_the_complaint_without_personal_data(org: Org) -> None:
     found = complaint(
-        org.station, received_at=at(2026, 5, 3), customer_name="张伟",
+        org.station,
+        received_at=at(2026, 5, 3),
+        customer_name="张伟",
         description="张伟来电称家中电表走字快，联系电话13812345678，户号3300012345。",
-        facts="经现场核实，王先生家电表接线正常。", analysis="抄表员李明未按时抄表。",
-        root_cause=root_cause("staff_skill"), responsible_department=org.station,
+        facts="经现场核实，王先生家电表接线正常。",
+        analysis="抄表员李明未按时抄表。",
+        root_cause=root_cause("staff_skill"),
+        responsible_department=org.station,
     )
     draft = cases.draft_from(found)
     text = " ".join(str(draft[name]) for name in ("title", "situation", "cause", "measures"))
@@ -81,8 +85,9 @@ def test_only_handlers_and_managers_in_scope_write_cases(org: Org) -> None:
     found = complaint(org.station, received_at=at(2026, 5, 3))
     for outsider in (org.carl, org.otto):
         with pytest.raises(PermissionDenied):
-            cases.write_case(found, by=outsider, **TEXTS, characteristic="safety", category=category(),
-                             department=org.station)
+            cases.write_case(
+                found, by=outsider, **TEXTS, characteristic="safety", category=category(), department=org.station
+            )
 
 
 def test_a_manager_of_the_cases_department_publishes_it(org: Org) -> None:
@@ -111,12 +116,26 @@ def test_drafts_are_seen_by_their_author_and_managers_only(org: Org) -> None:
 
 def test_the_library_finds_chinese_words_best_match_first(org: Org) -> None:
     voltage = published(org)
-    meter = published(org, title="电表计量争议的处理", situation="客户怀疑电表走字快，电表校验合格。",
-                      cause="客户对电表不了解。", measures="现场校验电表。", lesson="电表问题先校验、再解释。",
-                      category=category("business_metering"), characteristic="accuracy")
-    bill = published(org, title="电费异议", situation="客户对电费有异议，认为电表有问题。", cause="阶梯电价",
-                     measures="解释电费", lesson="讲清电费构成", category=category("business_tariff"),
-                     characteristic="accuracy")
+    meter = published(
+        org,
+        title="电表计量争议的处理",
+        situation="客户怀疑电表走字快，电表校验合格。",
+        cause="客户对电表不了解。",
+        measures="现场校验电表。",
+        lesson="电表问题先校验、再解释。",
+        category=category("business_metering"),
+        characteristic="accuracy",
+    )
+    bill = published(
+        org,
+        title="电费异议",
+        situation="客户对电费有异议，认为电表有问题。",
+        cause="阶梯电价",
+        measures="解释电费",
+        lesson="讲清电费构成",
+        category=category("business_tariff"),
+        characteristic="accuracy",
+    )
     titles = lambda **kw: [c.pk for c in cases.library(org.carl, **kw)]  # noqa: E731
     assert titles(query="电表") == [meter.pk, bill.pk]
     assert titles(query="电表 电费") == [bill.pk]
@@ -132,8 +151,9 @@ def test_assigning_reaches_departments_with_their_units_roles_or_roles_there(org
     cases.assign_study(case, by=org.mona, roles=[Role.COMPLAINT_HANDLER], due_on=date(2026, 7, 1))
     reached = set(cases.study_status(case, viewer=org.boss).readers.values_list("username", flat=True))
     assert reached == {"carl", "hana"}
-    assert set(Notification.objects.filter(template="case_assigned_for_study").values_list(
-        "recipient__username", flat=True)) == {"carl", "hana"}
+    assert set(
+        Notification.objects.filter(template="case_assigned_for_study").values_list("recipient__username", flat=True)
+    ) == {"carl", "hana"}
     cases.assign_study(case, by=org.mona, departments=[org.city])
     reached = set(cases.study_status(case, viewer=org.boss).readers.values_list("username", flat=True))
     assert reached == {"carl", "hana", "rita", "mona"}
@@ -175,8 +195,7 @@ def test_the_study_status_is_for_managers_in_scope_and_shows_only_their_units(or
     with pytest.raises(PermissionDenied):
         cases.study_status(case, viewer=org.hana)
     assert set(cases.study_status(case, viewer=org.mona).readers.values_list("username", flat=True)) == {"carl"}
-    assert set(cases.study_status(case, viewer=org.boss).readers.values_list("username", flat=True)) == {
-        "carl", "olga"}
+    assert set(cases.study_status(case, viewer=org.boss).readers.values_list("username", flat=True)) == {"carl", "olga"}
 
 
 def test_a_takeaway_is_needed_and_a_draft_cannot_be_read(org: Org) -> None:

@@ -1,4 +1,4 @@
-"""The cast and data of the meetings' and case library's tests (imported by their modules, beside H1's conftest).
+"""The cast and data of the meetings' and case library's tests (the `org` fixture is in conftest.py).
 
 A company with two branches; the city branch has a supply station. Mona manages the city branch, Boss the
 company, Otto the other branch; Hana handles complaints at the station, Carl works its counter, Rita is in its
@@ -12,18 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.utils import timezone
 
-from accounts.models import Department, DepartmentKind, Role, User
+from accounts.models import Department, User
 from complaints.models import COMPLAINT, Complaint, ComplaintCategory, RootCause
 from services.models import Clock, SlaPolicy, WorkOrder
 from tests.factories import (
     CustomerFactory,
-    DepartmentFactory,
     ElectricityAccountFactory,
     ServiceGridFactory,
-    StaffFactory,
 )
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -46,31 +43,6 @@ class Org:
     carl: User
     rita: User
     outsider: User
-
-
-@pytest.fixture
-def org(db) -> Org:
-    company = DepartmentFactory(code="Z", name="市供电公司", kind=DepartmentKind.MANAGEMENT)
-    city = DepartmentFactory(code="Z-1", name="城区分公司", kind=DepartmentKind.MANAGEMENT, parent=company)
-    station = DepartmentFactory(code="Z-1-1", name="城东供电所", kind=DepartmentKind.SUPPLY_STATION, parent=city)
-    other = DepartmentFactory(code="Z-2", name="郊县分公司", kind=DepartmentKind.MANAGEMENT, parent=company)
-
-    def staff(username: str, name: str, role: str, department: Department) -> User:
-        return StaffFactory(username=username, full_name=name, role=role, department=department)
-
-    return Org(
-        company=company,
-        city=city,
-        station=station,
-        other=other,
-        boss=staff("boss", "包总", Role.DEPARTMENT_MANAGER, company),
-        mona=staff("mona", "莫主任", Role.DEPARTMENT_MANAGER, city),
-        otto=staff("otto", "欧经理", Role.DEPARTMENT_MANAGER, other),
-        hana=staff("hana", "韩投诉", Role.COMPLAINT_HANDLER, station),
-        carl=staff("carl", "柴柜员", Role.COUNTER_STAFF, station),
-        rita=staff("rita", "任抢修", Role.REPAIR_CREW, station),
-        outsider=staff("olga", "区外员", Role.COUNTER_STAFF, other),
-    )
 
 
 def category(code: str = "quality_voltage") -> ComplaintCategory:
@@ -117,7 +89,15 @@ def complaint(
     if breached:
         policy = SlaPolicy.objects.filter(order_kind=COMPLAINT).first()
         Clock.objects.create(
-            order=order, name="answer", policy=policy, target=4, unit=policy.unit, started_at=received_at,
-            due_at=received_at, state="breached", breached_at=received_at, stopped_at=timezone.now(),
+            order=order,
+            name="answer",
+            policy=policy,
+            target=4,
+            unit=policy.unit,
+            started_at=received_at,
+            due_at=received_at,
+            state="breached",
+            breached_at=received_at,
+            stopped_at=timezone.now(),
         )
     return found

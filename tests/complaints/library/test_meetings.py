@@ -16,7 +16,7 @@ from complaints.library_states import Refused
 from complaints.meetings import Period, prepare
 from complaints.models import ActionStatus, AnalysisMeeting, ImprovementAction, MeetingStatus
 from services.models import Notification
-from tests.complaints.library_setup import Org, at, complaint, org, root_cause  # noqa: F401 (fixture)
+from tests.complaints.library.data import Org, at, complaint, root_cause
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -51,8 +51,14 @@ def test_a_manager_cannot_open_a_meeting_outside_their_units(org: Org) -> None:
 
 def test_the_meeting_is_prepared_from_the_periods_complaints(org: Org) -> None:
     may, april = at(2026, 5, 10), at(2026, 4, 10)
-    complaint(org.station, received_at=may, is_repeat=True, root_cause=root_cause("equipment"),
-              responsible_department=org.station, is_company_fault=True)
+    complaint(
+        org.station,
+        received_at=may,
+        is_repeat=True,
+        root_cause=root_cause("equipment"),
+        responsible_department=org.station,
+        is_company_fault=True,
+    )
     complaint(org.station, received_at=may, breached=True, root_cause=root_cause("equipment"))
     complaint(org.city, received_at=at(2026, 5, 31, 23), cat="service_attitude", is_major=True, reopen_count=1)
     complaint(org.station, received_at=april)
@@ -61,7 +67,12 @@ def test_the_meeting_is_prepared_from_the_periods_complaints(org: Org) -> None:
     data = prepare(meeting_of(org))
     totals = {name: (row.current, row.previous) for name, row in data.totals.items()}
     assert totals == {
-        "all": (3, 1), "repeat": (1, 0), "major": (1, 0), "reopened": (1, 0), "company_fault": (1, 0), "overdue": (1, 0)
+        "all": (3, 1),
+        "repeat": (1, 0),
+        "major": (1, 0),
+        "reopened": (1, 0),
+        "company_fault": (1, 0),
+        "overdue": (1, 0),
     }
     by_category = {row.label: (row.current, row.previous) for row in data.by_category}
     assert by_category == {"Supply quality": (2, 1), "Service": (1, 0)}
@@ -76,8 +87,14 @@ def test_the_meeting_page_data_takes_the_same_queries_whatever_the_data(org: Org
     with CaptureQueriesContext(connection) as few:
         prepare(AnalysisMeeting.objects.select_related("department").get(pk=meeting.pk))
     for day in range(1, 20):
-        complaint(org.station, received_at=at(2026, 5, day), breached=day % 3 == 0, cat="service_attitude",
-                  root_cause=root_cause("staff_conduct"), responsible_department=org.station)
+        complaint(
+            org.station,
+            received_at=at(2026, 5, day),
+            breached=day % 3 == 0,
+            cat="service_attitude",
+            root_cause=root_cause("staff_conduct"),
+            responsible_department=org.station,
+        )
         complaint(org.city, received_at=at(2026, 4, day), root_cause=root_cause("equipment"))
     other = meeting_of(org, date(2026, 4, 1), date(2026, 4, 30))
     for n in range(5):
@@ -91,10 +108,16 @@ def test_the_meeting_page_data_takes_the_same_queries_whatever_the_data(org: Org
 
 def test_minutes_are_recorded_and_can_be_amended(org: Org) -> None:
     meeting = meeting_of(org)
-    meeting_actions.record_minutes(meeting, by=org.mona, held_on=date(2026, 6, 5), attendees=[org.hana, org.carl],
-                                   conclusions="电压类投诉集中在城东，需加快台区改造。")
-    meeting_actions.record_minutes(meeting, by=org.mona, held_on=date(2026, 6, 5), attendees=[org.hana],
-                                   conclusions="修订")
+    meeting_actions.record_minutes(
+        meeting,
+        by=org.mona,
+        held_on=date(2026, 6, 5),
+        attendees=[org.hana, org.carl],
+        conclusions="电压类投诉集中在城东，需加快台区改造。",
+    )
+    meeting_actions.record_minutes(
+        meeting, by=org.mona, held_on=date(2026, 6, 5), attendees=[org.hana], conclusions="修订"
+    )
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.HELD and meeting.conclusions == "修订"
     assert list(meeting.attendees.all()) == [org.hana]
@@ -107,8 +130,9 @@ def test_an_action_links_complaints_of_the_meetings_units_and_tells_its_owner(or
     ours = complaint(org.station, received_at=at(2026, 5, 2))
     theirs = complaint(org.other, received_at=at(2026, 5, 2))
     linked = meeting_actions.linkable_complaints(meeting, [ours.order.number])
-    action = meeting_actions.add_action(meeting, by=org.mona, title="更换城东3号台区变压器", owner=org.hana,
-                                        due_on=date(2026, 6, 30), complaints=linked)
+    action = meeting_actions.add_action(
+        meeting, by=org.mona, title="更换城东3号台区变压器", owner=org.hana, due_on=date(2026, 6, 30), complaints=linked
+    )
     assert list(action.complaints.all()) == [ours]
     assert Notification.objects.filter(recipient=org.hana, template="improvement_action_assigned").exists()
     with pytest.raises(ValidationError):
@@ -131,8 +155,9 @@ def test_an_action_is_done_with_evidence_by_its_owner_or_a_manager_and_only_once
 
 
 def test_evidence_must_be_a_photo_or_a_pdf(org: Org) -> None:
-    action = meeting_actions.add_action(meeting_of(org), by=org.mona, title="x", owner=org.hana,
-                                        due_on=date(2026, 6, 30))
+    action = meeting_actions.add_action(
+        meeting_of(org), by=org.mona, title="x", owner=org.hana, due_on=date(2026, 6, 30)
+    )
     fake = SimpleUploadedFile("evil.png", b"<script>alert(1)</script>", content_type="image/png")
     with pytest.raises(ValidationError):
         meeting_actions.complete_action(action, by=org.hana, evidence="", upload=fake)
@@ -140,8 +165,9 @@ def test_evidence_must_be_a_photo_or_a_pdf(org: Org) -> None:
 
 
 def test_a_manager_drops_an_action_with_a_reason(org: Org) -> None:
-    action = meeting_actions.add_action(meeting_of(org), by=org.mona, title="x", owner=org.hana,
-                                        due_on=date(2026, 6, 30))
+    action = meeting_actions.add_action(
+        meeting_of(org), by=org.mona, title="x", owner=org.hana, due_on=date(2026, 6, 30)
+    )
     with pytest.raises(PermissionDenied):
         meeting_actions.cancel_action(action, by=org.hana, reason="不做了")
     assert meeting_actions.cancel_action(action, by=org.boss, reason="并入年度计划").status == ActionStatus.CANCELLED
@@ -164,10 +190,12 @@ def test_overdue_actions_warn_owner_and_manager_once_per_level(org: Org) -> None
     from complaints.tasks import warn_overdue_actions
 
     with time_machine.travel(at(2026, 6, 1), tick=False):
-        action = meeting_actions.add_action(meeting_of(org), by=org.mona, title="更换表箱", owner=org.hana,
-                                            due_on=date(2026, 6, 10))
-        done = meeting_actions.add_action(meeting_of(org), by=org.mona, title="已完成", owner=org.carl,
-                                          due_on=date(2026, 6, 10))
+        action = meeting_actions.add_action(
+            meeting_of(org), by=org.mona, title="更换表箱", owner=org.hana, due_on=date(2026, 6, 10)
+        )
+        done = meeting_actions.add_action(
+            meeting_of(org), by=org.mona, title="已完成", owner=org.carl, due_on=date(2026, 6, 10)
+        )
         meeting_actions.complete_action(done, by=org.carl, evidence="ok")
     warnings = Notification.objects.filter(template="improvement_action_overdue")
     with time_machine.travel(at(2026, 6, 10, 23), tick=False):

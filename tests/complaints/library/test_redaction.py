@@ -15,8 +15,17 @@ TEXT = (
 
 def test_the_draft_has_names_numbers_and_addresses_removed() -> None:
     clean = redact(TEXT, names=["张伟"])
-    for personal in ("张伟", ID, "3300012345", "138-1234-5678", "0576-88123456", "zw@qq.com", "王先生", "李明",
-                     "91330000MA2AB1234X"):
+    for personal in (
+        "张伟",
+        ID,
+        "3300012345",
+        "138-1234-5678",
+        "0576-88123456",
+        "zw@qq.com",
+        "王先生",
+        "李明",
+        "91330000MA2AB1234X",
+    ):
         assert personal not in clean
     assert "某先生称供电所某某态度恶劣" in clean and "户号***" in clean
     # What is not personal stays: the work order number, 该先生, the story.
