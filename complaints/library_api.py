@@ -45,7 +45,7 @@ from services.api import IDEMPOTENCY_KEY, KEY_REUSED, Conflict, invalid, named_c
 from services.models import QUALITY_CHARACTERISTICS
 
 TAGS = ["complaint meetings and cases"]
-ID_IN_PATH = OpenApiParameter("pk", int, OpenApiParameter.PATH, description=_("The id."))
+ID_IN_PATH = OpenApiParameter("id", int, OpenApiParameter.PATH, description=_("The id."))
 REFUSED = OpenApiResponse(description=_("Its status does not allow this now; nothing changed."))
 ActionStatusField = named_choice_field(ActionStatus.choices, "ImprovementActionStatusEnum")
 CaseStatusField = named_choice_field(CaseStatus.choices, "TypicalCaseStatusEnum")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from accounts.models import STAFF_ROLES, Department, DepartmentKind, Role, User
 from complaints.models import AnalysisMeeting
@@ -147,10 +148,23 @@ def may_publish_case(user: User, case: object) -> bool:
 
 
 def meeting_filter(user: User) -> Q:
-    """The meetings a user sees: of their units (readers' roles), or any they attended."""
+    """The meetings a user sees: for a meeting reader, those of their units and of the units above them (which
+    cover theirs); for anyone, the meetings they attended."""
     if _everywhere(user):
         return Q()
     attended = Q(pk__in=AnalysisMeeting.attendees.through.objects.filter(user=user).values("analysismeeting_id"))
     if user.role in MEETING_READERS and user.department_id is not None:
-        return Q(department__in=Department.objects.subtree_of(user.department).values("pk")) | attended
+        below = Department.objects.subtree_of(user.department).values("pk")
+        return Q(department__in=below) | Q(department__in=_above(user.department_id)) | attended
     return attended
+
+
+def _above(department_id: int) -> RawSQL:
+    """The ids of the department's parents, grandparents… (itself excluded), as a subquery."""
+    table = Department._meta.db_table
+    sql = (
+        f"WITH RECURSIVE up(id, parent_id) AS (SELECT id, parent_id FROM {table} WHERE id = %s "
+        f"UNION ALL SELECT d.id, d.parent_id FROM {table} d JOIN up ON d.id = up.parent_id) "
+        "SELECT id FROM up WHERE id <> %s"
+    )
+    return RawSQL(sql, (department_id, department_id))
