@@ -4,7 +4,7 @@ For the meeting's department (and every unit below it) and period: the complaint
 root cause and by responsible unit, each beside the previous period of the same length; the totals (repeats,
 major, reopened, the company's fault, overdue); the overdue complaints themselves; the improvement actions
 still open in those units; and this meeting's own actions. Every figure is one aggregate query over
-`complaints_complaint` joined to its work order, filtered by the order's department subtree and
+`complaints_complaint` joined to its work order and 台区, filtered by the 台区's department subtree and
 `received_at`; bench/complaint_meetings.py times the page against the same aggregates in raw SQL.
 """
 
@@ -86,11 +86,15 @@ class MeetingData:
 
 
 def complaints_of(department: Department, first: date, end: datetime) -> QuerySet[Complaint]:
-    """The complaints (kind complaint) of the department's subtree received from `first` up to `end`."""
+    """The complaints (kind complaint) from the department's area received from `first` up to `end`.
+
+    A complaint belongs to the unit whose 台区 the customer is in (the order's grid), wherever the complaint
+    centre that handles it sits (complaints.routing sends every complaint to the nearest centre).
+    """
     subtree = Department.objects.subtree_of(department).values("pk")
     start = timezone.make_aware(datetime.combine(first, time.min))
     return Complaint.objects.filter(
-        order__kind=COMPLAINT, order__department__in=subtree, received_at__gte=start, received_at__lt=end
+        order__kind=COMPLAINT, order__grid__department__in=subtree, received_at__gte=start, received_at__lt=end
     )
 
 

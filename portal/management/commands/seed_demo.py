@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from accounts import demo
 from accounts.models import Customer, Department, ElectricityAccount, MeterReading, Role, ServiceGrid, User
-from portal import demo_complaints
+from portal import demo_complaints, demo_library
 from portal import demo_orders as orders_demo
 from services.models import WorkOrder
 
@@ -75,6 +75,7 @@ class Command(BaseCommand):
             added_orders = orders_demo.seed_orders(seed=seed, orders=orders, progress=bar.update)
         if orders:  # Complaints (issue 9): a year of them, in proportion to the city.
             demo_complaints.seed_complaints(seed=seed)
+            demo_library.seed_library(seed=seed)  # their analysis meetings, actions and typical cases
         if not quiet:
             self._print_logins()
             self._print_counts(counts, added_orders, time.monotonic() - started)
