@@ -32,3 +32,10 @@ def url(name: str, *args: object) -> str:
 def rating_prefix() -> str:
     """The path every return-visit link starts with (the token follows)."""
     return url(RETURN_VISIT, "TOKEN").removesuffix("TOKEN/")
+
+
+# Complaint analysis meetings and the typical-case library (issue 9).
+MEETINGS = "complaints:meetings"
+MEETING = "complaints:meeting"
+MY_STUDY = "complaints:my-study"
+CASE = "complaints:case"
