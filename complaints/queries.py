@@ -35,7 +35,9 @@ def with_clocks(complaints: QuerySet[Complaint], now: datetime) -> QuerySet[Comp
 
 
 def _listing(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
-    return complaints.select_related("order", "order__assigned_to", "order__account", "category", "category__parent")
+    return complaints.select_related(
+        "order", "order__assigned_to", "order__account", "category", "category__parent", "reporter"
+    )
 
 
 def open_complaints() -> QuerySet[Complaint]:

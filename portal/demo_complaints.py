@@ -78,7 +78,7 @@ LIGHT_TEXTS = {
     SUGGESTION: "建议在小区张贴停电通知二维码",
     PRAISE: "抢修师傅冒雨连夜修好线路，非常感谢",
 }
-FAULT_SHARE, MAJOR_SHARE, REOPEN_SHARE = 0.72, 0.02, 0.07
+FAULT_SHARE, MAJOR_SHARE, REOPEN_SHARE, REPEAT_SHARE = 0.72, 0.02, 0.07, 0.1
 
 
 @dataclass
@@ -135,8 +135,8 @@ class ComplaintPlanner:
 
     # --- One complaint -----------------------------------------------------------------------------------
 
-    def new(self, kind: str, place: Place, received: datetime, channel: str) -> Plan:
-        top = self.pick(CATEGORIES) if kind == COMPLAINT else ""
+    def new(self, kind: str, place: Place, received: datetime, channel: str, top: str = "") -> Plan:
+        top = (top or self.pick(CATEGORIES)) if kind == COMPLAINT else ""
         category_id = self.rng.choice(self.categories[top]) if top else None
         low, high = ENTRY_DELAY.get(channel, (0.02, 0.5))
         opened = min(received + self.rng.uniform(low, high) * HOUR, self.now - MINUTE)
@@ -267,8 +267,10 @@ class ComplaintPlanner:
             self.assess(plan, answered + DAY)
         self.move(plan, answered + self.rng.uniform(1, 4) * DAY, S.CLOSED, handler, public=True)
 
-    def plan(self, kind: str, place: Place, received: datetime, channel: str, fault: bool | None = None) -> Plan:
-        plan = self.new(kind, place, received, channel)
+    def plan(
+        self, kind: str, place: Place, received: datetime, channel: str, fault: bool | None = None, top: str = ""
+    ) -> Plan:
+        plan = self.new(kind, place, received, channel, top)
         if plan.top:
             self.mark_repeat(plan, place)
         if kind == COMPLAINT and self.rng.random() < MAJOR_SHARE:
@@ -316,10 +318,16 @@ def _categories() -> dict[str, list[int]]:
 
 
 def year(planner: ComplaintPlanner, n: int) -> Iterator[Plan]:
+    """The year's complaints in time order; now and then a customer complains again about the same thing."""
+    recent: list[tuple[Place, str]] = []
     for received, kind in planner.received_times(n):
-        place = planner.rng.choice(planner.city.places)
-        channel = planner.pick(CHANNELS)
-        yield planner.plan(kind, place, received, channel)
+        place, top = planner.rng.choice(planner.city.places), ""
+        if kind == COMPLAINT and recent and planner.rng.random() < REPEAT_SHARE:
+            place, top = planner.rng.choice(recent[-15:])
+        plan = planner.plan(kind, place, received, planner.pick(CHANNELS), top=top)
+        if plan.top:
+            recent.append((place, plan.top))
+        yield plan
 
 
 # The showcase: open complaints stopped at each step of the loop, and the lighter kinds' open steps.
