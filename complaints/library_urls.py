@@ -26,5 +26,6 @@ urlpatterns = [
     path("library/<int:pk>/read/", views.case_read, name="case-read"),
     path("library/<int:pk>/assign/", views.case_assign, name="case-assign"),
     path("library/<int:pk>/study/", views.case_study, name="case-study"),
+    path("library/from/", views.case_start, name="case-start"),
     path("library/from/<str:number>/", views.case_new, name="case-new"),
 ]

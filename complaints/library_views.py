@@ -408,6 +408,16 @@ def case_new(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @only_for(_may("write_case"))
+def case_start(request: HttpRequest) -> HttpResponse:
+    """The library's "write a case from complaint number …" box: on to that complaint's draft."""
+    number = "".join(ch for ch in request.GET.get("number", "") if ch.isdigit())[:20]
+    if not number:
+        messages.error(request, _("Enter the number of a closed complaint."))
+        return redirect("complaints:library")
+    return redirect("complaints:case-new", number=number)
+
+
+@only_for(_may("write_case"))
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     if case.status != CaseStatus.DRAFT or not permissions.may_edit_case(request.user, case):

@@ -169,6 +169,8 @@ def test_a_handler_writes_a_case_from_a_closed_complaint_with_the_personal_data_
     )
     client = client_of(org.hana)
     url = reverse("complaints:case-new", args=[found.order.number])
+    assert client.get(reverse("complaints:case-start"), {"number": f" {found.order.number} "}).url == url
+    assert client.get(reverse("complaints:case-start"), {"number": "x"}).url == reverse("complaints:library")
     page = client.get(url)
     assert "张伟" not in page.context["form"]["situation"].value()
     fields = {
