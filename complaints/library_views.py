@@ -140,18 +140,26 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_page(request, _meeting(request, pk))
 
 
-@require_POST
-@only_for(_may("record_minutes"))
-def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+def _meeting_form(request: HttpRequest, pk: int, form_class: type, name: str) -> tuple[object, object, object]:
+    """The meeting, its bound form, and the answer if it cannot go on (not valid: 400; over the limit: 429)."""
     meeting = _meeting(request, pk)
     if not permissions.may_manage_meeting(request.user, meeting.department_id):
         raise PermissionDenied
-    form = MinutesForm(request.POST, meeting=meeting)
+    form = form_class(request.POST, meeting=meeting)
     if not form.is_valid():
-        return _meeting_page(request, meeting, 400, minutes_form=form)
+        return meeting, form, _meeting_page(request, meeting, 400, **{name: form})
     if not library_limits.allow(request.user):
         messages.error(request, library_limits.refusal_message())
-        return _meeting_page(request, meeting, 429, minutes_form=form)
+        return meeting, form, _meeting_page(request, meeting, 429, **{name: form})
+    return meeting, form, None
+
+
+@require_POST
+@only_for(_may("record_minutes"))
+def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, form, refused = _meeting_form(request, pk, MinutesForm, "minutes_form")
+    if refused:
+        return refused
     meeting_actions.record_minutes(meeting, by=request.user, **form.cleaned_data)
     messages.success(request, _("The minutes are recorded."))
     return redirect("complaints:meeting", pk=meeting.pk)
@@ -160,15 +168,9 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @only_for(_may("add_action"))
 def meeting_add_action(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
-    if not permissions.may_manage_meeting(request.user, meeting.department_id):
-        raise PermissionDenied
-    form = ImprovementActionForm(request.POST, meeting=meeting)
-    if not form.is_valid():
-        return _meeting_page(request, meeting, 400, action_form=form)
-    if not library_limits.allow(request.user):
-        messages.error(request, library_limits.refusal_message())
-        return _meeting_page(request, meeting, 429, action_form=form)
+    meeting, form, refused = _meeting_form(request, pk, ImprovementActionForm, "action_form")
+    if refused:
+        return refused
     data = dict(form.cleaned_data)
     try:
         data["complaints"] = meeting_actions.linkable_complaints(meeting, data["complaints"])
