@@ -122,38 +122,65 @@ TOTALS = {
 }
 
 
-def _totals(complaints: QuerySet[Complaint], period: Period, previous: Period) -> dict[str, Row]:
-    aggregates = {}
+GROUPS = (
+    "category_id",
+    "root_cause_id",
+    "root_cause__name",
+    "root_cause__name_en",
+    "responsible_department_id",
+    "responsible_department__name",
+)
+
+
+def _grouped(complaints: QuerySet[Complaint], period: Period, previous: Period) -> list[dict]:
+    """One scan: every total of both periods per (category, root cause, responsible unit), rolled up in Python.
+
+    The groups are few (a category, a cause and a unit each), so the rows are hundreds at most, whatever the
+    number of complaints; four aggregate queries over the same join took four times as long (bench/).
+    """
+    counts = {}
     for name, condition in TOTALS.items():
         for which, count in _both(period, previous, condition).items():
-            aggregates[f"{name}_{which}"] = count
-    figures = complaints.alias(is_overdue=breached()).aggregate(**aggregates)
-    return {name: Row(name, figures[f"{name}_current"], figures[f"{name}_previous"]) for name in TOTALS}
+            counts[f"{name}_{which}"] = count
+    return list(complaints.alias(is_overdue=breached()).values(*GROUPS).annotate(**counts).order_by())
 
 
-def _by_category(complaints: QuerySet[Complaint], period: Period, previous: Period) -> list[Row]:
-    counts = complaints.values("category_id").annotate(**_both(period, previous)).order_by()
-    categories = {c.pk: c for c in ComplaintCategory.objects.select_related("parent")}
-    rows: dict[int | None, Row] = {}
-    for line in counts:
-        category = categories.get(line["category_id"])
-        top = category.top if category else None
-        row = rows.setdefault(top.pk if top else None, Row(top.label if top else ""))
-        row.current += line["current"]
-        row.previous += line["previous"]
+def _totals(lines: list[dict]) -> dict[str, Row]:
+    return {
+        name: Row(name, sum(line[f"{name}_current"] for line in lines), sum(line[f"{name}_previous"] for line in lines))
+        for name in TOTALS
+    }
+
+
+def _rolled_up(lines: list[dict], key: object) -> list[Row]:
+    """The lines added up by `key(line)` → (sort key, label), largest first."""
+    rows: dict[object, Row] = {}
+    for line in lines:
+        group, label = key(line)
+        row = rows.setdefault(group, Row(label))
+        row.current += line["all_current"]
+        row.previous += line["all_previous"]
     return sorted(rows.values(), key=lambda row: (-row.current, -row.previous, row.label))
 
 
-def _grouped(complaints: QuerySet[Complaint], period: Period, previous: Period, by: str) -> list[Row]:
-    counts = complaints.values(*by).annotate(**_both(period, previous)).order_by("-current", "-previous", by[0])
-    return [Row(_label(line, by), line["current"], line["previous"]) for line in counts]
+def _breakdowns(lines: list[dict]) -> tuple[list[Row], list[Row], list[Row]]:
+    """By top-level category, by root cause, by responsible unit (the categories' tree read in one small query)."""
+    categories = {c.pk: c for c in ComplaintCategory.objects.select_related("parent")}
+    english = (get_language() or "").startswith("en")
 
+    def category(line: dict) -> tuple[object, str]:
+        found = categories.get(line["category_id"])
+        top = found.top if found else None
+        return (top.pk if top else None), (top.label if top else "")
 
-def _label(line: dict, by: tuple[str, ...]) -> str:
-    name = line[by[0]] or ""
-    if len(by) > 1 and (get_language() or "").startswith("en") and line[by[1]]:
-        return line[by[1]]
-    return name
+    def cause(line: dict) -> tuple[object, str]:
+        name = (english and line["root_cause__name_en"]) or line["root_cause__name"] or ""
+        return line["root_cause_id"], name
+
+    def unit(line: dict) -> tuple[object, str]:
+        return line["responsible_department_id"], line["responsible_department__name"] or ""
+
+    return _rolled_up(lines, category), _rolled_up(lines, cause), _rolled_up(lines, unit)
 
 
 def _overdue(complaints: QuerySet[Complaint], period: Period) -> list[Complaint]:
@@ -174,14 +201,16 @@ def prepare(meeting: AnalysisMeeting) -> MeetingData:
     period = Period(meeting.period_start, meeting.period_end)
     previous = period.previous()
     complaints = complaints_of(meeting.department, previous.first, period.end)
+    lines = _grouped(complaints, period, previous)
+    by_category, by_root_cause, by_unit = _breakdowns(lines)
     return MeetingData(
         meeting=meeting,
         period=period,
         previous=previous,
-        totals=_totals(complaints, period, previous),
-        by_category=_by_category(complaints, period, previous),
-        by_root_cause=_grouped(complaints, period, previous, ("root_cause__name", "root_cause__name_en")),
-        by_unit=_grouped(complaints, period, previous, ("responsible_department__name",)),
+        totals=_totals(lines),
+        by_category=by_category,
+        by_root_cause=by_root_cause,
+        by_unit=by_unit,
         overdue=_overdue(complaints, period),
         open_actions=list(open_actions_of(meeting.department).exclude(meeting=meeting)[:OPEN_ACTIONS_SHOWN]),
         actions=list(
