@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -25,6 +26,7 @@ from complaints.models import (
     Complaint,
     ComplaintCategory,
     ImprovementAction,
+    MonthlyComplaintFigures,
 )
 from services.models import Clock
 
@@ -75,6 +77,7 @@ class MeetingData:
     meeting: AnalysisMeeting
     period: Period
     previous: Period
+    counted_at: datetime | None = None  # when the roll-up counted the figures; None: counted for this view
     totals: dict[str, Row] = field(default_factory=dict)
     by_category: list[Row] = field(default_factory=list)
     by_root_cause: list[Row] = field(default_factory=list)
@@ -120,6 +123,15 @@ TOTALS = {
     "company_fault": Q(is_company_fault=True),
     "overdue": Q(is_overdue=True),
 }
+# TOTALS' names → the monthly roll-up's columns (complaints.figures).
+COLUMNS = {
+    "all": "complaints",
+    "repeat": "repeats",
+    "major": "major",
+    "reopened": "reopened",
+    "company_fault": "company_fault",
+    "overdue": "overdue",
+}
 
 
 GROUPS = (
@@ -143,6 +155,27 @@ def _grouped(complaints: QuerySet[Complaint], period: Period, previous: Period) 
         for which, count in _both(period, previous, condition).items():
             counts[f"{name}_{which}"] = count
     return list(complaints.alias(is_overdue=breached()).values(*GROUPS).annotate(**counts).order_by())
+
+
+def _whole_month(period: Period) -> bool:
+    return period.first.day == 1 and period.previous().first.day == 1 and (period.last + timedelta(days=1)).day == 1
+
+
+def _from_rollup(department: Department, period: Period, previous: Period) -> tuple[list[dict], datetime | None]:
+    """The grouped lines of a whole month and the month before from the roll-up (complaints.figures), with when
+    it was counted; ([], None) if it has not counted this month yet."""
+    counted = MonthlyComplaintFigures.objects.filter(month=period.first).aggregate(at=Max("refreshed_at"))["at"]
+    if counted is None:
+        return [], None
+    figures = MonthlyComplaintFigures.objects.filter(
+        department__in=Department.objects.subtree_of(department).values("pk"),
+        month__in=[period.first, previous.first],
+    )
+    sums = {}
+    for name, column in COLUMNS.items():
+        sums[f"{name}_current"] = Coalesce(Sum(column, filter=Q(month=period.first)), 0)
+        sums[f"{name}_previous"] = Coalesce(Sum(column, filter=Q(month=previous.first)), 0)
+    return list(figures.values(*GROUPS).annotate(**sums).order_by()), counted
 
 
 def _totals(lines: list[dict]) -> dict[str, Row]:
@@ -201,12 +234,15 @@ def prepare(meeting: AnalysisMeeting) -> MeetingData:
     period = Period(meeting.period_start, meeting.period_end)
     previous = period.previous()
     complaints = complaints_of(meeting.department, previous.first, period.end)
-    lines = _grouped(complaints, period, previous)
+    lines, counted_at = _from_rollup(meeting.department, period, previous) if _whole_month(period) else ([], None)
+    if counted_at is None:
+        lines = _grouped(complaints, period, previous)
     by_category, by_root_cause, by_unit = _breakdowns(lines)
     return MeetingData(
         meeting=meeting,
         period=period,
         previous=previous,
+        counted_at=counted_at,
         totals=_totals(lines),
         by_category=by_category,
         by_root_cause=by_root_cause,

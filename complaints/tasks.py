@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from complaints import meeting_actions
+from complaints import figures, meeting_actions
 
 
 # --- Analysis meetings and improvement actions --------------------------------------------------------------
@@ -19,3 +19,9 @@ def open_monthly_meetings() -> int:
 def warn_overdue_actions() -> int:
     """Warn owners and managers of overdue improvement actions, once per action and level; beat, hourly."""
     return meeting_actions.warn_overdue_actions(timezone.localdate())
+
+
+@shared_task
+def refresh_complaint_figures() -> int:
+    """Recount the monthly complaint figures the meeting pages read; beat, every ten minutes."""
+    return figures.refresh_complaint_figures()

@@ -203,6 +203,7 @@ CELERY_BEAT_SCHEDULE = {
     # Analysis meetings: last month's drafts (idempotent, daily so a missed day catches up); overdue actions.
     "open-monthly-meetings": {"task": "complaints.tasks.open_monthly_meetings", "schedule": 86400.0},
     "warn-overdue-actions": {"task": "complaints.tasks.warn_overdue_actions", "schedule": 3600.0},
+    "refresh-complaint-figures": {"task": "complaints.tasks.refresh_complaint_figures", "schedule": 600.0},
 }
 
 # --- Authentication -------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from complaints.models.meetings import (
     AnalysisMeeting,
     ImprovementAction,
     MeetingStatus,
+    MonthlyComplaintFigures,
 )
 
 __all__ += [
@@ -49,6 +50,7 @@ __all__ += [
     "CaseStatus",
     "ImprovementAction",
     "MeetingStatus",
+    "MonthlyComplaintFigures",
     "StudyAssignment",
     "StudyRecord",
     "TypicalCase",

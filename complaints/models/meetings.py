@@ -143,3 +143,38 @@ class ImprovementAction(models.Model):
     def is_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.status == ActionStatus.OPEN and self.due_on < today
+
+
+class MonthlyComplaintFigures(models.Model):
+    """A month's complaints of one area (the 台区's department) by category, root cause and responsible unit.
+
+    The roll-up the meeting page reads for whole months (complaints.meetings), recounted by beat
+    (complaints.figures.refresh_complaint_figures) instead of scanning the area's complaints on every view.
+    """
+
+    month = models.DateField(_("month"))
+    department = models.ForeignKey(Department, models.CASCADE, related_name="+", verbose_name=_("area"))
+    category = models.ForeignKey(
+        "complaints.ComplaintCategory", models.CASCADE, null=True, related_name="+", verbose_name=_("category")
+    )
+    root_cause = models.ForeignKey(
+        "complaints.RootCause", models.CASCADE, null=True, related_name="+", verbose_name=_("root cause")
+    )
+    responsible_department = models.ForeignKey(
+        Department, models.CASCADE, null=True, related_name="+", verbose_name=_("responsible department")
+    )
+    complaints = models.PositiveIntegerField(default=0)
+    repeats = models.PositiveIntegerField(default=0)
+    major = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    company_fault = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+
+    class Meta:
+        verbose_name = _("monthly complaint figures")
+        verbose_name_plural = _("monthly complaint figures")
+        indexes = [models.Index(fields=["month", "department"], name="complaint_figures_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.department_id}: {self.complaints}"

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from complaints import meeting_actions
 from complaints.library_states import Refused
 from complaints.meetings import Period, prepare
-from complaints.models import ActionStatus, AnalysisMeeting, ImprovementAction, MeetingStatus
+from complaints.models import ActionStatus, AnalysisMeeting, ImprovementAction, MeetingStatus, MonthlyComplaintFigures
 from services.models import Notification
 from tests.complaints.library.data import Org, at, complaint, root_cause
 
@@ -211,3 +211,63 @@ def test_overdue_actions_warn_owner_and_manager_once_per_level(org: Org) -> None
     assert warnings.count() == 2 * first
     assert ImprovementAction.objects.get(pk=action.pk).warned_level == 2
     assert not warnings.filter(recipient__username="carl").exists()
+
+
+def test_a_whole_months_meeting_reads_the_rollup_with_the_same_figures_as_counted_live(org: Org) -> None:
+    from complaints.figures import refresh_complaint_figures
+
+    for day in (2, 9, 30):
+        complaint(
+            org.station,
+            received_at=at(2026, 5, day),
+            breached=day == 9,
+            is_repeat=day == 2,
+            root_cause=root_cause("equipment"),
+            responsible_department=org.station,
+        )
+        complaint(org.city, received_at=at(2026, 4, day), cat="service_attitude", is_major=True)
+    complaint(org.other, received_at=at(2026, 5, 3))
+    meeting = meeting_of(org)
+    live = prepare(meeting)
+    assert live.counted_at is None
+    with time_machine.travel(at(2026, 6, 2), tick=False):
+        assert refresh_complaint_figures() > 0
+        assert refresh_complaint_figures() == MonthlyComplaintFigures.objects.count()
+    counted = prepare(meeting)
+    assert counted.counted_at is not None
+    as_rows = lambda rows: [(r.label, r.current, r.previous) for r in rows]  # noqa: E731
+    assert {n: (r.current, r.previous) for n, r in counted.totals.items()} == {
+        n: (r.current, r.previous) for n, r in live.totals.items()
+    }
+    assert as_rows(counted.by_category) == as_rows(live.by_category)
+    assert as_rows(counted.by_root_cause) == as_rows(live.by_root_cause)
+    assert as_rows(counted.by_unit) == as_rows(live.by_unit)
+    # A period that is not a whole month is counted live.
+    custom = meeting_of(org, date(2026, 5, 1), date(2026, 5, 15))
+    assert prepare(custom).counted_at is None
+
+
+def test_the_rollup_meeting_page_takes_the_same_queries_whatever_the_data(org: Org) -> None:
+    from complaints.figures import refresh_complaint_figures
+
+    meeting = meeting_of(org)
+    complaint(org.station, received_at=at(2026, 5, 3))
+    with time_machine.travel(at(2026, 6, 2), tick=False):
+        refresh_complaint_figures()
+    with CaptureQueriesContext(connection) as few:
+        prepare(AnalysisMeeting.objects.select_related("department").get(pk=meeting.pk))
+    for day in range(1, 15):
+        complaint(
+            org.station,
+            received_at=at(2026, 5, day),
+            cat="service_attitude",
+            breached=True,
+            root_cause=root_cause("staff_conduct"),
+            responsible_department=org.station,
+        )
+        complaint(org.city, received_at=at(2026, 4, day), root_cause=root_cause("equipment"))
+    with time_machine.travel(at(2026, 6, 2, 11), tick=False):
+        refresh_complaint_figures()
+    with CaptureQueriesContext(connection) as many:
+        data = prepare(AnalysisMeeting.objects.select_related("department").get(pk=meeting.pk))
+    assert len(many) == len(few) and data.totals["all"].current == 15
