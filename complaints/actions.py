@@ -126,9 +126,12 @@ def file_complaint(*, by: User, filing: Filing) -> WorkOrder:
     if by.is_customer and ratelimits.is_limited(FILING_SCOPE, f"user:{by.pk}"):
         raise FilingLimited
     received = min(filing.received_at or now, now)
-    repeat = find_repeat(filing.account, filing.category, received) if filing.kind == COMPLAINT else None
     confidential = filing.kind == MISCONDUCT_REPORT
     with transaction.atomic():
+        if filing.account is not None:
+            # Two complaints on one account at once: the second sees the first and is marked a repeat.
+            ElectricityAccount.objects.select_for_update().filter(pk=filing.account.pk).first()
+        repeat = find_repeat(filing.account, filing.category, received) if filing.kind == COMPLAINT else None
         # The filer of a report is not the order's actor: the timeline names nobody.
         order = actions.open_order(_new_order(filing, by), by=None if confidential and by.is_customer else by)
         complaint = Complaint.objects.create(

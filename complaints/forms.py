@@ -57,6 +57,18 @@ def category_field() -> CategoryField:
     )
 
 
+def staff_number_field(label: Any) -> forms.ModelChoiceField:
+    """An employee by their staff number (工号), as customers and handlers know them; optional."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=User.objects.filter(is_active=True).exclude(role="customer").select_related("department"),
+        to_field_name="username",
+        required=False,
+        widget=forms.TextInput(),
+        error_messages={"invalid_choice": _("No employee has this staff number.")},
+    )
+
+
 class OrderChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, order: WorkOrder) -> str:
         return f"{order.number} · {order.get_kind_display()} · {timezone.localtime(order.opened_at):%Y-%m-%d}"
@@ -70,14 +82,7 @@ class FilingForm(PortalFormMixin, forms.Form):
     credited_department = forms.ModelChoiceField(
         label=_("Praised department"), queryset=Department.objects.order_by("code"), required=False
     )
-    credited_employee = forms.ModelChoiceField(
-        label=_("Praised employee's staff number (工号)"),
-        queryset=User.objects.filter(is_active=True).exclude(role="customer").select_related("department"),
-        to_field_name="username",
-        required=False,
-        widget=forms.TextInput(),
-        error_messages={"invalid_choice": _("No employee has this staff number.")},
-    )
+    credited_employee = staff_number_field(_("Praised employee's staff number (工号)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -258,14 +263,7 @@ class AnalyseForm(LoopStep):
     responsible_department = forms.ModelChoiceField(
         label=_("Responsible department"), queryset=Department.objects.order_by("code"), required=False
     )
-    responsible_employee = forms.ModelChoiceField(
-        label=_("Responsible employee's staff number (工号)"),
-        queryset=User.objects.exclude(role="customer").select_related("department"),
-        to_field_name="username",
-        required=False,
-        widget=forms.TextInput(),
-        error_messages={"invalid_choice": _("No employee has this staff number.")},
-    )
+    responsible_employee = staff_number_field(_("Responsible employee's staff number (工号)"))
     analysis = forms.CharField(label=_("Analysis"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
     @classmethod
@@ -349,8 +347,8 @@ class AnswerForm(LoopStep):
 
     @classmethod
     def is_offered(cls, order: WorkOrder, user: User) -> bool:
-        # Only where the kind's table lets the order go to answered (and a fault is verified first).
-        if not (super().is_offered(order, user) and order.can_move_to(ComplaintStatus.ANSWERED)):
+        # A complaint of the company's responsibility is answered only once verified.
+        if not super().is_offered(order, user):
             return False
         complaint = getattr(order, "complaint", None)
         return not (
@@ -390,14 +388,7 @@ class AssessForm(LoopStep):
     name, label, roles = "assess", _("Record the assessment"), STEP_ROLES["assess"]
     from_statuses = frozenset({ComplaintStatus.VISITED, ComplaintStatus.ANSWERED})
     department = forms.ModelChoiceField(label=_("Responsible department"), queryset=Department.objects.order_by("code"))
-    employee = forms.ModelChoiceField(
-        label=_("Responsible employee's staff number (工号)"),
-        queryset=User.objects.exclude(role="customer"),
-        to_field_name="username",
-        required=False,
-        widget=forms.TextInput(),
-        error_messages={"invalid_choice": _("No employee has this staff number.")},
-    )
+    employee = staff_number_field(_("Responsible employee's staff number (工号)"))
     penalty_points = forms.DecimalField(
         label=_("Penalty points"), min_value=Decimal("0"), max_value=Decimal("100"), decimal_places=1, initial=0
     )
@@ -408,10 +399,6 @@ class AssessForm(LoopStep):
         complaint = getattr(order, "complaint", None)
         if complaint is not None and complaint.responsible_department_id:
             self.fields["department"].initial = complaint.responsible_department_id
-
-    @classmethod
-    def is_offered(cls, order: WorkOrder, user: User) -> bool:
-        return super().is_offered(order, user) and order.can_move_to(ComplaintStatus.ASSESSED)
 
     def perform(self, by: User) -> object:
         data = self.cleaned_data
@@ -433,7 +420,10 @@ class CloseComplaintForm(LoopStep):
 
     @classmethod
     def is_offered(cls, order: WorkOrder, user: User) -> bool:
-        return super().is_offered(order, user) and order.can_move_to(Status.CLOSED)
+        # A complaint of the company's responsibility closes only once assessed.
+        complaint = getattr(order, "complaint", None)
+        unassessed = order.kind == COMPLAINT and complaint is not None and complaint.is_company_fault
+        return super().is_offered(order, user) and not (unassessed and order.status != ComplaintStatus.ASSESSED)
 
     def perform(self, by: User) -> object:
         return actions.close_complaint(self.order, by=by, result=self.cleaned_data["result"])

@@ -82,7 +82,13 @@ def _kind(code: str, label: object, transitions: dict, progress: tuple[str, ...]
         default_route=route_to_handler,
         location_label=_("Address"),
         progress=progress,
-        progress_aliases={Status.ASSIGNED: Status.NEW},
+        # Where a status off the customer's stepper stands on it (verification and assessment are internal).
+        progress_aliases={
+            Status.ASSIGNED: Status.NEW,
+            ComplaintStatus.VERIFIED: ComplaintStatus.RECTIFIED,
+            ComplaintStatus.VISITED: ComplaintStatus.ANSWERED,
+            ComplaintStatus.ASSESSED: ComplaintStatus.ANSWERED,
+        },
         actions=LOOP_STEPS,
         messages={**MESSAGES, **library_registry.MESSAGES},
         **extra,

@@ -35,9 +35,12 @@ def with_clocks(complaints: QuerySet[Complaint], now: datetime) -> QuerySet[Comp
 
 
 def _listing(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
-    return complaints.select_related(
-        "order", "order__assigned_to", "order__account", "category", "category__parent", "reporter"
-    )
+    """The order joined (it is filtered on), what a row shows besides fetched for the page's rows only.
+
+    Joined instead, PostgreSQL joined every open complaint to its assignee, category and reporter before it
+    sorted them and kept 25 (bench/complaints.py: raw SQL of the queue p95 278 ms at 2,647 open complaints).
+    """
+    return complaints.select_related("order").prefetch_related("order__assigned_to", "category__parent", "reporter")
 
 
 def open_complaints() -> QuerySet[Complaint]:

@@ -120,6 +120,17 @@ def _page(request: HttpRequest, complaints: object) -> object:
     return CappedPaginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _labels() -> dict[str, dict[str, str]]:
+    """The statuses', kinds' and channels' labels, translated once for the page's rows."""
+    from services import kinds  # the registry, read when the page is shown
+
+    return {
+        "status_labels": {code: str(label) for code, label in kinds.status_choices()},
+        "kind_labels": {code: str(label) for code, label in kinds.kind_choices()},
+        "channel_labels": {code: str(label) for code, label in Channel.choices},
+    }
+
+
 @only_for(permissions.is_handler)
 def queue(request: HttpRequest) -> HttpResponse:
     """The handler's queue: the loop's step, the clocks, major first."""
@@ -132,9 +143,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "page": _page(request, complaints),
         "title": _("Complaint queue"),
-        "kinds": [(code, label) for code, label in _kind_labels()],
+        "kinds": _kind_labels(),
         "statuses": [("new", _("New")), ("assigned", _("Assigned")), *ComplaintStatus.choices],
         "chosen": {"kind": kind, "status": status, "major": major},
+        **_labels(),
     }
     return render(request, "complaints/queue.html", context)
 
@@ -150,6 +162,7 @@ def watch(request: HttpRequest) -> HttpResponse:
     """The manager's view: major and overdue complaints in their units, major first."""
     complaints = queries.manager_view(request.user, timezone.now())
     context = {"page": _page(request, complaints), "title": _("Major and overdue complaints"), "watch": True}
+    context.update(_labels())
     return render(request, "complaints/queue.html", context)
 
 

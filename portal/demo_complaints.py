@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.demo import DEMO_CUSTOMER_PHONE
+from accounts.demo import DEMO_CUSTOMER_PHONE, DEMO_PASSWORD, Login, _seed_user
 from accounts.models import Department, ElectricityAccount, Role, User
 from complaints.models import (
     COMPLAINT,
@@ -129,7 +130,11 @@ class ComplaintPlanner:
                 .values_list("pk", flat=True)
             )
             managers = User.objects.filter(role=Role.DEPARTMENT_MANAGER, is_active=True).order_by("pk")
-            verifier = managers.filter(department_id=centre.parent_id).first() or managers.first()
+            verifier = (
+                managers.filter(department=centre).first()
+                or managers.filter(department_id=centre.parent_id).first()
+                or managers.first()
+            )
             self.offices[department_id] = Office(centre.pk, handlers, verifier.pk if verifier else None)
         return self.offices[department_id]
 
@@ -458,7 +463,8 @@ def fill(
     bench/complaints.py calls this for 100,000 complaints on its own database (after seeding the city).
     """
     city = base.load_city()
-    if not city.places or n <= 0:
+    # Without the reference data of migration complaints.0002 (a flushed test database) there is nothing to file.
+    if not city.places or n <= 0 or not RootCause.objects.exists() or not ComplaintCategory.objects.exists():
         return 0
     planner = ComplaintPlanner(seed, city, now or timezone.now())
     shown = list(showcase(planner)) if with_showcase else []
@@ -483,8 +489,25 @@ def chain_chunks(plans: Iterator[Plan], size: int, last: list[Plan]) -> Iterator
         yield last
 
 
+# The complaint loop's people beyond the city's demo logins: the complaint centre's head (the second person who
+# verifies, and who watches major and overdue complaints) and the company's leadership (told of major ones).
+COMPLAINT_STAFF = (
+    Login("kfmanager", "郑雅琴", Role.DEPARTMENT_MANAGER, "TZ-KF"),
+    Login("leader", "叶国庆", Role.DEPARTMENT_MANAGER, "TZ"),
+)
+
+
+def seed_complaint_staff() -> list[User]:
+    """Add the complaint loop's demo logins (password DEMO_PASSWORD) where the city has their departments."""
+    departments = {d.code: d for d in Department.objects.filter(code__in=[x.department for x in COMPLAINT_STAFF])}
+    password = make_password(DEMO_PASSWORD)
+    return [_seed_user(login, departments, password) for login in COMPLAINT_STAFF if login.department in departments]
+
+
 def seed_complaints(*, seed: int) -> int:
-    """seed_demo's one call: a year of complaints proportional to the city, unless there are some already."""
+    """seed_demo's one call: the loop's logins and a year of complaints proportional to the city, unless there
+    are complaints already."""
+    seed_complaint_staff()
     if Complaint.objects.exists() or WorkOrder.objects.filter(kind__in=FEEDBACK_KINDS).exists():
         return 0
     return fill(default_complaints(ElectricityAccount.objects.count()), seed=seed)

@@ -547,6 +547,7 @@ def test_customer_navigation(client, alice):
         reverse("services:my-requests"),
         reverse("services:report-fault"),
         reverse("services:file-application"),
+        reverse("complaints:file"),  # complaints (issue 9)
         reverse("services:inbox"),
     }
 
@@ -563,6 +564,7 @@ def test_staff_navigation(client, charlie):
         reverse("services:dispatcher"),
         reverse("services:enter-fault"),
         reverse("services:enter-application"),
+        reverse("complaints:enter"),  # complaints (issue 9)
         reverse("services:closed-orders"),
         reverse("services:inbox"),
     }

@@ -91,3 +91,20 @@ def test_the_menus_lead_to_the_pages(client, company, who, label):
     client.force_login(getattr(company, who))
     html = client.get(reverse("portal:home"), follow=True).content.decode()
     assert reverse(label) in html
+
+
+def test_the_customers_stepper_stands_on_a_step_in_every_status_of_the_loop(client, company):
+    from complaints.actions import Finding
+
+    order = file(company, by=company.customer, channel="web")
+    client.force_login(company.customer)
+    url = reverse("services:order", args=[order.number])
+    order = walk_to_analysed(company, order)
+    order = actions.rectify(order, by=company.handler, rectification="更换配变")
+    order = actions.verify(order, by=company.manager)
+    assert client.get(url).content.decode().count("progress-step-current") == 1
+    order = actions.answer(order, by=company.handler, reply="已更换")
+    order = actions.record_visit(order, by=company.customer, satisfied=True)
+    assert client.get(url).content.decode().count("progress-step-current") == 1
+    actions.assess(order, by=company.manager, finding=Finding(department=company.station, finding="扣分"))
+    assert client.get(url).content.decode().count("progress-step-current") == 1
