@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
-from complaints.models import AnalysisMeeting, ImprovementAction, MeetingStatus, StudyRecord
+from complaints.models import AnalysisMeeting, ComplaintCategory, ImprovementAction, MeetingStatus, StudyRecord
 from services.models import SlaPolicy
 from tests.browser import urls
 
@@ -30,6 +30,8 @@ def demo_city() -> None:
     """The demo city with a year of complaints, meetings and cases (see tests/browser/test_walk.py)."""
     if not SlaPolicy.objects.exists():
         import_module("services.migrations.0002_default_policies").load_defaults(apps, None)
+    if not ComplaintCategory.objects.exists():  # flushed by an earlier transactional test, like the policies
+        import_module("complaints.migrations.0002_reference_data").load(apps, None)
     call_command("seed_demo", accounts=60, orders=30, verbosity=0, stdout=StringIO(), stderr=StringIO())
 
 
