@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from complaints import actions, permissions
+from complaints import actions, library_registry, permissions
 from complaints.forms import LOOP_STEPS
 from complaints.kiosk import kiosk_filing
 from complaints.models import COMPLAINT, MISCONDUCT_REPORT, OPINION, PRAISE, SUGGESTION, ComplaintStatus
@@ -91,7 +91,7 @@ def _kind(code: str, label: object, transitions: dict, progress: tuple[str, ...]
             ComplaintStatus.ASSESSED: ComplaintStatus.ANSWERED,
         },
         actions=LOOP_STEPS,
-        messages=MESSAGES,
+        messages={**MESSAGES, **library_registry.MESSAGES},
         **extra,
     )
 
@@ -112,7 +112,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         customer_steps=CUSTOMER_STEPS,
         entries=ENTRIES,
-        tools=TOOLS,
+        tools=TOOLS + library_registry.TOOLS,
         kiosk=kiosk_filing(COMPLAINT, _("Make a complaint")),
     ),
     _kind(

@@ -1,6 +1,6 @@
 """The complaints' pages, mounted at /complaints/ in the `complaints` namespace (portal.urls)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from complaints import views
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("watch/", views.watch, name="watch"),
     path("reports/<str:number>/", views.report, name="report"),
+    # Analysis meetings, improvement actions and the typical-case library.
+    path("", include("complaints.library_urls")),
 ]

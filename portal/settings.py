@@ -212,6 +212,10 @@ CELERY_BEAT_SCHEDULE = {
     # outlets: bookings never checked in; the demo hall's board (does nothing unless OUTLETS_DEMO_HALL is set).
     "mark-missed-appointments": {"task": "outlets.tasks.mark_missed_appointments", "schedule": 600.0},
     "move-demo-hall": {"task": "outlets.tasks.move_demo_hall", "schedule": 10.0},
+    # Analysis meetings: last month's drafts (idempotent, daily so a missed day catches up); overdue actions.
+    "open-monthly-meetings": {"task": "complaints.tasks.open_monthly_meetings", "schedule": 86400.0},
+    "warn-overdue-actions": {"task": "complaints.tasks.warn_overdue_actions", "schedule": 3600.0},
+    "refresh-complaint-figures": {"task": "complaints.tasks.refresh_complaint_figures", "schedule": 600.0},
 }
 
 # --- Authentication -------------------------------------------------------------------------------------
@@ -273,6 +277,8 @@ RATE_LIMITS = {
     "password_change": (int(os.environ.get("PASSWORD_CHANGE_FAILURE_LIMIT", "5")), RATE_LIMIT_WINDOW),
     # Pre-sale (issue 11): "this answered my question" counts per client address (services.enquiries.views).
     "kb_feedback": (int(os.environ.get("KB_FEEDBACK_RATE_LIMIT", "30")), RATE_LIMIT_WINDOW),
+    # Writes to analysis meetings, improvement actions and the case library, per user (complaints.library_limits).
+    "complaints_library": (int(os.environ.get("COMPLAINTS_LIBRARY_RATE_LIMIT", "300")), RATE_LIMIT_WINDOW),
 }
 # Complaints (issue 9): how many complaints, reports and praises one customer may file in a day.
 RATE_LIMITS["complaint_filing"] = (int(os.environ.get("COMPLAINT_FILING_LIMIT", "10")), timedelta(days=1))

@@ -33,3 +33,25 @@ __all__ = [
     "Reporter",
     "RootCause",
 ]
+
+# Analysis meetings, improvement actions and the typical-case library (complaints.models.meetings, .cases).
+from complaints.models.cases import CaseStatus, StudyAssignment, StudyRecord, TypicalCase
+from complaints.models.meetings import (
+    ActionStatus,
+    AnalysisMeeting,
+    ImprovementAction,
+    MeetingStatus,
+    MonthlyComplaintFigures,
+)
+
+__all__ += [
+    "ActionStatus",
+    "AnalysisMeeting",
+    "CaseStatus",
+    "ImprovementAction",
+    "MeetingStatus",
+    "MonthlyComplaintFigures",
+    "StudyAssignment",
+    "StudyRecord",
+    "TypicalCase",
+]

@@ -574,6 +574,9 @@ def test_staff_navigation(client, charlie):
         reverse("services:enter-fault"),
         reverse("services:enter-application"),
         reverse("complaints:enter"),  # complaints (issue 9)
+        reverse("complaints:my-actions"),  # improvement actions and the case library (issue 9)
+        reverse("complaints:library"),
+        reverse("complaints:my-study"),
         reverse("services:closed-orders"),
         reverse("services:inbox"),
         # Pre-sale (issue 11): entering an enquiry, writing notices, and the public information pages.

@@ -57,3 +57,8 @@ TARIFF_ACCOUNT = "tariffs:account"
 KIOSK_SESSIONS = "api:kiosk-session-start"
 KIOSK_FILE = "api:kiosk-file"
 KIOSK_RECEIPT = "kiosk:receipt"
+# Complaint analysis meetings and the typical-case library (issue 9).
+MEETINGS = "complaints:meetings"
+MEETING = "complaints:meeting"
+MY_STUDY = "complaints:my-study"
+CASE = "complaints:case"

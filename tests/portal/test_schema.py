@@ -56,6 +56,23 @@ API_OPERATIONS = {
     "/api/v1/outlets/statistics/": {"get": "outlets_statistics"},
     "/api/v1/outlets/{code}/board/": {"get": "outlets_board"},
     "/api/v1/outlets/{code}/tickets/": {"post": "outlets_take_ticket"},
+    # Complaint analysis meetings, improvement actions and the typical-case library (issue 9).
+    "/api/v1/complaints/meetings/": {"get": "complaint_meetings_list", "post": "complaint_meetings_open"},
+    "/api/v1/complaints/meetings/{id}/": {"get": "complaint_meetings_detail"},
+    "/api/v1/complaints/meetings/{id}/minutes/": {"post": "complaint_meetings_minutes"},
+    "/api/v1/complaints/meetings/{id}/actions/": {"post": "complaint_meetings_add_action"},
+    "/api/v1/complaints/actions/": {"get": "complaint_actions_list"},
+    "/api/v1/complaints/actions/{id}/": {"get": "complaint_actions_detail"},
+    "/api/v1/complaints/actions/{id}/done/": {"post": "complaint_actions_done"},
+    "/api/v1/complaints/actions/{id}/cancel/": {"post": "complaint_actions_cancel"},
+    "/api/v1/complaints/cases/": {"get": "complaint_cases_list", "post": "complaint_cases_write"},
+    "/api/v1/complaints/cases/study/": {"get": "complaint_cases_my_study"},
+    "/api/v1/complaints/cases/{id}/": {"get": "complaint_cases_detail"},
+    "/api/v1/complaints/cases/{id}/publish/": {"post": "complaint_cases_publish"},
+    "/api/v1/complaints/cases/{id}/withdraw/": {"post": "complaint_cases_withdraw"},
+    "/api/v1/complaints/cases/{id}/assignments/": {"post": "complaint_cases_assign"},
+    "/api/v1/complaints/cases/{id}/read/": {"post": "complaint_cases_read"},
+    "/api/v1/complaints/cases/{id}/study/": {"get": "complaint_cases_study_status"},
 }
 
 

@@ -18,7 +18,7 @@ from accounts import demo
 from accounts.models import Customer, Department, ElectricityAccount, MeterReading, Role, ServiceGrid, User
 from outlets import demo as outlets_demo
 from outlets.kiosk import demo as kiosk_demo
-from portal import demo_complaints
+from portal import demo_complaints, demo_library
 from portal import demo_orders as orders_demo
 from portal import demo_presale as presale_demo
 from services.models import WorkOrder
@@ -83,6 +83,7 @@ class Command(BaseCommand):
             added_orders = orders_demo.seed_orders(seed=seed, orders=orders - enquiries, progress=bar.update)
         if orders:  # Complaints (issue 9): a year of them, in proportion to the city.
             demo_complaints.seed_complaints(seed=seed)
+            demo_library.seed_library(seed=seed)  # their analysis meetings, actions and typical cases
         presale = presale_demo.seed_presale(seed=seed, enquiries=enquiries)
         added_orders += presale.get("enquiries", 0)
         # Kiosks in the demo's halls, with heartbeats (outlets.kiosk.demo): after the outlets are seeded.
