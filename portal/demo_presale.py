@@ -190,7 +190,9 @@ def _enquiries(rng: random.Random, now: datetime, count: int) -> int:
             "pk", "customer_id", "grid_id", "grid__department_id", "address", "linked_user_id"
         )
     )
-    clerks = list(User.objects.filter(role=Role.COUNTER_STAFF, is_active=True).order_by("pk").values_list("pk", "department_id"))
+    clerks = list(
+        User.objects.filter(role=Role.COUNTER_STAFF, is_active=True).order_by("pk").values_list("pk", "department_id")
+    )
     articles = list(Article.objects.live().filter(is_public=True).order_by("pk").values_list("pk", "category", "body"))
     if not count or not accounts or not clerks or not articles:
         return 0
