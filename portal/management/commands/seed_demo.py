@@ -96,9 +96,11 @@ class Command(BaseCommand):
 
     def _print_logins(self) -> None:
         header = (_("Username"), _("Role"), _("Department"), _("Password"))
+        # The city's logins, then those the apps add (the complaint centre's head and the leadership, the agent).
+        extra = [login.username for login in (*demo_complaints.COMPLAINT_STAFF, outlets_demo.AGENT)]
+        users = [*demo.demo_logins(), *User.objects.filter(username__in=extra).select_related("department")]
         rows = [
-            (user.username, Role(user.role).label, str(user.department or "—"), demo.DEMO_PASSWORD)
-            for user in demo.demo_logins()
+            (user.username, Role(user.role).label, str(user.department or "—"), demo.DEMO_PASSWORD) for user in users
         ]
         widths = [max(_width(str(row[column])) for row in [header, *rows]) for column in range(len(header))]
         self.stdout.write("")
