@@ -113,6 +113,20 @@ class Tab:
     def path(self) -> str:
         return urlsplit(self.page.url).path
 
+    def screenshot(self, shot: Path) -> None:
+        """Save the page's picture. Chromium on a loaded machine now and then answers a capture with "Unable to
+        capture screenshot" (a compositor that missed its frame): that is the machine, not the page; once more."""
+        from playwright.sync_api import Error as PlaywrightError  # installed whenever a Tab exists
+
+        for attempt in (1, 2):
+            try:
+                self.page.screenshot(path=str(shot), full_page=True, animations="disabled")
+                return
+            except PlaywrightError as error:
+                if attempt == 2 or "Unable to capture screenshot" not in str(error):
+                    raise
+                self.page.wait_for_timeout(500)
+
     def check(self, step: str, *, codes_allowed: bool = False) -> None:
         """Hold the page as it is now to the rules, and save its screenshot.
 
@@ -122,7 +136,7 @@ class Tab:
         page.wait_for_load_state("load")
         SCREENSHOTS.joinpath(self.test).mkdir(parents=True, exist_ok=True)
         shot = SCREENSHOTS / self.test / f"{step}-{self.language}-{self.width}.png"
-        page.screenshot(path=str(shot), full_page=True, animations="disabled")
+        self.screenshot(shot)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
             self.problems.append(f"{step}: the page is {overflow}px wider than the window ({shot.name})")
