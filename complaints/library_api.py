@@ -63,6 +63,15 @@ def _may(what: str) -> type[BasePermission]:
     return May
 
 
+def validated_input(view: APIView, request: Request, *, may: str | None = None) -> serializers.Serializer:
+    """The prelude every write here shares: the rule of who may (403), then the body (400)."""
+    if may is not None and not permissions.may(request.user, may):
+        raise exceptions.PermissionDenied
+    data = view.InputSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data
+
+
 def run(step: Callable[[], object]) -> object:
     """Run a function of meeting_actions or cases in one transaction: refusals as 409, bad input as 400."""
     try:
@@ -147,10 +156,7 @@ class MeetingListApi(ListAPIView, WriteApi):
     )
     @idempotency.idempotent
     def post(self, request: Request) -> Response:
-        if not permissions.may(request.user, "open_meeting"):
-            raise exceptions.PermissionDenied
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_input(self, request, may="open_meeting")
         fields = dict(data.validated_data)
         department = Department.objects.filter(pk=fields.pop("department")).first()
         if department is None or not permissions.in_scope(request.user, department.pk):
@@ -263,8 +269,7 @@ class MinutesApi(WriteApi):
     @idempotency.idempotent
     def post(self, request: Request, pk: int) -> Response:
         meeting = _meeting(request.user, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_input(self, request)
         fields = dict(data.validated_data)
         ids = set(fields.pop("attendees"))
         attendees = list(staff_of(meeting.department_id).filter(pk__in=ids))
@@ -301,8 +306,7 @@ class MeetingActionApi(WriteApi):
     @idempotency.idempotent
     def post(self, request: Request, pk: int) -> Response:
         meeting = _meeting(request.user, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_input(self, request)
         fields = dict(data.validated_data)
         owner = staff_of(meeting.department_id).filter(pk=fields.pop("owner")).first()
         if owner is None:
@@ -395,8 +399,7 @@ class ActionDoneApi(WriteApi):
     @idempotency.idempotent
     def post(self, request: Request, pk: int) -> Response:
         action = _action(request.user, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_input(self, request)
         fields = data.validated_data
         upload = fields.get("evidence_file")
         run(
@@ -422,8 +425,7 @@ class ActionCancelApi(WriteApi):
     @idempotency.idempotent
     def post(self, request: Request, pk: int) -> Response:
         action = _action(request.user, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_input(self, request)
         run(lambda: meeting_actions.cancel_action(action, by=request.user, reason=data.validated_data["reason"]))
         return Response(ActionSerializer(_action(request.user, pk)).data)
 
@@ -502,10 +504,7 @@ class CaseListApi(ListAPIView, WriteApi):
     )
     @idempotency.idempotent
     def post(self, request: Request) -> Response:
-        if not permissions.may(request.user, "write_case"):
-            raise exceptions.PermissionDenied
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_input(self, request, may="write_case")
         fields = dict(data.validated_data)
         complaint = Complaint.objects.select_related("order").filter(order__number=fields.pop("complaint")).first()
         if complaint is None or complaint.order.kind != "complaint":
@@ -587,8 +586,7 @@ class CaseAssignApi(WriteApi):
     @idempotency.idempotent
     def post(self, request: Request, pk: int) -> Response:
         case = _case(request.user, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_input(self, request)
         fields = dict(data.validated_data)
         ids = set(fields.pop("departments"))
         departments = list(permissions.departments_of(request.user).filter(pk__in=ids))
@@ -621,8 +619,7 @@ class CaseReadApi(WriteApi):
     @idempotency.idempotent
     def post(self, request: Request, pk: int) -> Response:
         case = _case(request.user, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated_input(self, request)
         record = run(lambda: cases.mark_read(case, by=request.user, takeaway=data.validated_data["takeaway"]))
         return Response(self.OutputSerializer(record).data)
 
