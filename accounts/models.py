@@ -225,6 +225,14 @@ class AccountStatus(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("account status", "Closed")  # 销户: kept for history only
 
 
+class Suspension(models.TextChoices):
+    """Why a suspended account has no supply: the reason decides what lifts it."""
+
+    ARREARS = "arrears", _("Cut for arrears")  # billing: paying off opens a reconnection application
+    REQUEST = "request", _("Suspended at the customer's request")  # 暂停, a change of use
+    REMOVAL = "removal", _("Meter temporarily removed")  # 暂拆, a change of use
+
+
 class ElectricityAccountQuerySet(models.QuerySet["ElectricityAccount"]):
     def visible_to(self, user: User | AnonymousUser) -> ElectricityAccountQuerySet:
         """A customer sees the accounts linked to them; staff see every account; nobody else sees any."""
@@ -259,6 +267,16 @@ class ElectricityAccount(models.Model):
     tariff_code = models.CharField(_("tariff code"), max_length=20)
     is_important = models.BooleanField(_("important customer"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=AccountStatus.choices, default=AccountStatus.ACTIVE)
+    # Why a suspended account is suspended (blank for an active or closed one, and for old suspensions).
+    suspension = models.CharField(_("suspension reason"), max_length=10, choices=Suspension.choices, blank=True)
+    # Billing writes these two; services reads them (a transfer waits for no arrears, repair triage).
+    arrears_since = models.DateField(
+        _("in arrears since"),
+        null=True,
+        blank=True,
+        help_text=_("The due date of the oldest bill still unpaid; empty when nothing is overdue."),
+    )
+    is_prepaid = models.BooleanField(_("prepaid (smart meter)"), default=False)  # 费控: pays ahead, holds a balance
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     # The registered web user who proved they hold this account (accounts.actions.link_account).
     linked_user = models.ForeignKey(

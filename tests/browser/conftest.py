@@ -24,6 +24,9 @@ from django.conf import settings
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "browser"
+# A form's POST and the page it leads to. CI shares two cores between the live server, chromium and the
+# suite; one complaint step once took longer than the default 15 s there.
+NAVIGATION_TIMEOUT = 30_000
 
 # What must never reach a reader: codes, placeholders and template syntax that escaped translation.
 RAW_CODES = [
@@ -172,7 +175,7 @@ class Tab:
         click's request may not have started when a load-state wait returns, and the test would read the
         database before the server had done the work.
         """
-        with self.page.expect_navigation(wait_until="load"):
+        with self.page.expect_navigation(wait_until="load", timeout=NAVIGATION_TIMEOUT):
             self.page.locator(selector).first.click()
 
     def toggle(self, selector: str) -> None:
@@ -180,7 +183,9 @@ class Tab:
         button = self.page.locator(selector).first
         target = button.get_attribute("data-bs-target")
         button.click()
-        self.page.locator(target).wait_for(state="visible")
+        # Shown, and done growing: a click on a button inside a part still sliding open (Bootstrap's
+        # `.collapsing`) can land on the part's edge and send nothing.
+        self.page.locator(f"{target}.show:not(.collapsing)").wait_for(state="visible")
 
     def choose_first(self, select: str) -> None:
         """Pick the first real choice of a <select> (past an empty "---------")."""
