@@ -55,6 +55,8 @@ urlpatterns = [
     path("", include("services.enquiries.kb_api_urls")),
     path("", include("services.tariffs.api_urls")),
     path("", include("outlets.api_urls")),
+    # In-sale (issue 12): /api/v1/business-applications/… and /api/v1/changes-of-use/.
+    path("", include("services.connections.api_urls")),
     # Self-service kiosks (outlets.kiosk): device-authenticated, docs/kiosk-guide.md.
     path("kiosk/", include("outlets.kiosk.urls")),
 ]

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "services.notices",
     "services.enquiries",
     "services.tariffs",
+    # In-sale (issue 12): new connections (业扩报装) and changes of use (变更用电).
+    "services.connections",
     "outlets",
     "portal",
 ]
@@ -282,6 +284,8 @@ RATE_LIMITS = {
 }
 # Complaints (issue 9): how many complaints, reports and praises one customer may file in a day.
 RATE_LIMITS["complaint_filing"] = (int(os.environ.get("COMPLAINT_FILING_LIMIT", "10")), timedelta(days=1))
+# In-sale (issue 12): new-connection and change-of-use filings and document uploads per user a day.
+RATE_LIMITS["connection_filing"] = (int(os.environ.get("CONNECTION_FILING_LIMIT", "30")), timedelta(days=1))
 
 # --- Language and time ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -427,7 +427,7 @@ class WorkOrderActionApi(APIView):
         # InputSerializer only documents the backbone's fields in the schema.
         if not isinstance(request.data, dict):
             raise exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [_("Send the action's fields.")]})
-        form = action_form(_form_data(request.data), order=order, prefix="")
+        form = action_form(_form_data(request.data), request.FILES, order=order, prefix="")
         if not form.is_valid():
             raise exceptions.ValidationError({field: list(errors) for field, errors in form.errors.items()})
         return take_step(request, number, lambda: form.perform(request.user))

@@ -48,9 +48,8 @@ CLOCK_LABELS: dict[str, Promise] = {
 
 
 def clock_label(name: str) -> str:
-    if name.startswith("stage:"):
-        return name.removeprefix("stage:")
-    return str(CLOCK_LABELS.get(name) or kinds.clock_labels().get(name, name))
+    # A kind names its stage clocks (services.kinds.Kind.clocks); an unnamed stage shows its bare name.
+    return str(CLOCK_LABELS.get(name) or kinds.clock_labels().get(name) or name.removeprefix("stage:"))
 
 
 # --- The calendar --------------------------------------------------------------------------------------

@@ -270,7 +270,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         action_form = action_for(order, action, request.user)
     except ActionNotApplicable as refusal:
         return _order_page(request, order, refusal=refusal.message, status=409)
-    form = action_form(request.POST, order=order)
+    form = action_form(request.POST, request.FILES, order=order)  # a stage step may attach a document
     if not form.is_valid():
         return _order_page(request, order, action_forms={action: form}, status=400)
     return _attempt(request, order, lambda: form.perform(request.user), _("Done: %(action)s.") % {"action": form.label})
