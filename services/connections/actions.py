@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountStatus, ElectricityAccount, ServiceGrid, User
-from services import actions, attachments, notifications, routing, sla
+from services import actions, attachments, kinds, notifications, routing, sla
 from services.actions import NewOrder, TransitionRefused, tell_customer
 from services.connections import changes, documents
 from services.connections.models import (
@@ -91,7 +91,7 @@ def _require(order: WorkOrder, stage: str) -> WorkOrder:
         raise StageRefused(
             order,
             _("Application %(number)s is at “%(status)s”; this step belongs to “%(stage)s”.")
-            % {"number": order.number, "status": order.get_status_display(), "stage": Stage(stage).label},
+            % {"number": order.number, "status": order.get_status_display(), "stage": kinds.status_label(stage)},
         )
     return order
 

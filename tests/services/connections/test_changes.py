@@ -147,7 +147,9 @@ def test_a_relocation_needs_the_new_address(alice, account, grace):
 
 def test_a_merge_closes_the_other_account_of_the_same_holder(alice, account, grace):
     refused_on("other_account", alice, account, ChangeType.MERGE, other_account=account)
-    other = ElectricityAccountFactory(customer=account.customer, grid=account.grid, linked_user=alice, linked_at=timezone.now())
+    other = ElectricityAccountFactory(
+        customer=account.customer, grid=account.grid, linked_user=alice, linked_at=timezone.now()
+    )
     done(file(alice, account, ChangeType.MERGE, other_account=other), grace)
     account.refresh_from_db()
     other.refresh_from_db()
