@@ -50,7 +50,7 @@ from services.models import WorkOrder
 ConnectionTypeField = named_choice_field(ConnectionType.choices, "ConnectionTypeEnum")
 PurposeField = named_choice_field(Purpose.choices, "ConnectionPurposeEnum")
 ChangeTypeField = named_choice_field(ChangeType.choices, "ChangeOfUseTypeEnum")
-VoltageField = named_choice_field([("", "—"), *VoltageLevel.choices], "VoltageLevelEnum")
+VoltageField = named_choice_field([("", "—"), *VoltageLevel.choices], "NewVoltageLevelEnum")
 PARSERS = [MultiPartParser, FormParser, JSONParser]
 
 

@@ -49,4 +49,5 @@ def account_history_panel(request: HttpRequest, account: ElectricityAccount) -> 
     changes = list(account.changes.select_related("order")[:HISTORY_ROWS])
     for change in changes:
         change.described = describe(change)
-    return render_to_string("connections/_account_history.html", {"changes": changes, "account": account}, request)
+    # Without the request: the page's context processors (the unread badge) ran once for the page already.
+    return render_to_string("connections/_account_history.html", {"changes": changes, "account": account})

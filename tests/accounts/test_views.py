@@ -432,7 +432,8 @@ def test_account_detail_runs_the_same_queries_however_many_readings(client, alic
     add_readings(account, 2)
     few = count_queries(client, url)
     add_readings(account, 30, first=date(2023, 1, 1))
-    assert count_queries(client, url) == few <= 5  # the last one: the unread-message badge in the navigation
+    # The unread-message badge in the navigation, and the account's history of changes (accounts.panels).
+    assert count_queries(client, url) == few <= 6
 
 
 # --- Staff search --------------------------------------------------------------------------------------
@@ -519,7 +520,8 @@ def test_search_runs_the_same_queries_for_two_or_thirty_results(client, charlie,
     url = reverse("accounts:search") + "?status=active"
     few = count_queries(client, url)
     ElectricityAccountFactory.create_batch(30, grid=grid)
-    assert count_queries(client, url) == few <= 5  # the last one: the unread-message badge in the navigation
+    # The unread-message badge in the navigation, and the account's history of changes (accounts.panels).
+    assert count_queries(client, url) == few <= 6
     assert count_queries(client, url, **{"HX-Request": "true"}) == few
 
 
@@ -558,6 +560,9 @@ def test_customer_navigation(client, alice):
         reverse("tariffs:calculator"),
         reverse("outlets:finder"),
         reverse("outlets:my-tickets"),
+        # In-sale (issue 12): a new connection and a change of use, in the "New request" menu.
+        reverse("services:apply-connection"),
+        reverse("services:apply-change"),
     }
 
 
@@ -588,6 +593,7 @@ def test_staff_navigation(client, charlie):
         reverse("outlets:finder"),
         reverse("outlets:counter"),
         reverse("outlets:statistics"),
+        reverse("services:connection-funnel"),  # in-sale (issue 12): a tool in "Work orders"
     }
 
 

@@ -31,6 +31,12 @@ API_OPERATIONS = {
     "/api/v1/notices/": {"get": "notices_list"},
     "/api/v1/notices/{id}/": {"get": "notices_retrieve"},
     "/api/v1/kb/articles/": {"get": "kb_articles_search"},
+    # In-sale (issue 12).
+    "/api/v1/business-applications/": {"post": "business_applications_create"},
+    "/api/v1/business-applications/funnel/": {"get": "business_applications_funnel"},
+    "/api/v1/business-applications/{number}/": {"get": "business_applications_retrieve"},
+    "/api/v1/business-applications/{number}/documents/": {"post": "business_applications_supply_documents"},
+    "/api/v1/changes-of-use/": {"post": "changes_of_use_create"},
     "/api/v1/kb/articles/{id}/": {"get": "kb_articles_retrieve"},
     "/api/v1/work-orders/enquiries/": {"post": "work_orders_ask_question"},
     "/api/v1/tariffs/calculator/": {"get": "tariffs_calculator"},
