@@ -47,7 +47,8 @@ def stage_clocks(since: datetime, until: datetime) -> QuerySet:
     clocks = Clock.objects.filter(
         order__kind=BUSINESS_APPLICATION, name__startswith="stage:", started_at__gte=since, started_at__lt=until
     ).order_by()
-    late = Q(state=ClockState.BREACHED) | Q(breached_at__isnull=False)
+    # Late: stopped late, marked by the sweep, or running past due (the sweep runs once a minute).
+    late = Q(state=ClockState.BREACHED) | Q(breached_at__isnull=False) | Q(state=ClockState.RUNNING, due_at__lt=until)
     clocks = clocks.annotate(is_late=ExpressionWrapper(late, output_field=BooleanField()))
     return clocks.values_list(
         "name", "order__sub_type", "order__department__name", "started_at", "stopped_at", "is_late"

@@ -100,7 +100,8 @@ def test_open_orders_stand_in_every_state_with_running_or_paused_clocks():
     open_orders = WorkOrder.objects.open()
     assert set(open_orders.values_list("status", flat=True)) == OPEN
     assert not Clock.objects.filter(order__status=Status.CLOSED, state__in=[ClockState.RUNNING, ClockState.PAUSED])
-    waiting = open_orders.get(status=Status.WAITING_CUSTOMER)
+    # The service application waiting for evidence (in-sale's applications waiting for documents have their own).
+    waiting = open_orders.filter(kind=SERVICE_APPLICATION).get(status=Status.WAITING_CUSTOMER)
     assert waiting.clocks.get().state == ClockState.PAUSED
     assert waiting.application.evidence_requested_at is not None
     joined = open_orders.filter(status=RepairStatus.JOINED_OUTAGE).select_related("fault__outage")

@@ -21,6 +21,7 @@ from outlets.kiosk import demo as kiosk_demo
 from portal import demo_complaints, demo_library
 from portal import demo_orders as orders_demo
 from portal import demo_presale as presale_demo
+from services.connections import demo as connections_demo
 from services.models import WorkOrder
 
 
@@ -86,6 +87,7 @@ class Command(BaseCommand):
             demo_library.seed_library(seed=seed)  # their analysis meetings, actions and typical cases
         presale = presale_demo.seed_presale(seed=seed, enquiries=enquiries)
         added_orders += presale.get("enquiries", 0)
+        added_orders += connections_demo.seed_connections(seed=seed, orders=orders)  # in-sale (issue 12)
         # Kiosks in the demo's halls, with heartbeats (outlets.kiosk.demo): after the outlets are seeded.
         kiosk_demo.seed_kiosks()
         if not quiet:

@@ -96,7 +96,7 @@ def test_the_customer_supplies_what_the_notice_asked_for_on_their_own_applicatio
 def test_the_funnel_is_for_managers_and_stage_workers(
     client, lv_application, alice, mona, django_assert_max_num_queries
 ):
-    for n in range(3):
+    for _n in range(3):
         file_application(alice, grid=lv_application.grid)
     client.force_login(alice)
     assert client.get(reverse("services:connection-funnel")).status_code == 403
