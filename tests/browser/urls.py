@@ -62,3 +62,6 @@ MEETINGS = "complaints:meetings"
 MEETING = "complaints:meeting"
 MY_STUDY = "complaints:my-study"
 CASE = "complaints:case"
+# In-sale (issue 12): a new connection, its documents, a change of use.
+APPLY_CONNECTION = "services:apply-connection"
+SUPPLY_DOCUMENTS = "services:supply-documents"
