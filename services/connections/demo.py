@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.demo import DEMO_CUSTOMER_PHONE
-from accounts.models import AccountStatus, ElectricityAccount, User
+from accounts.models import AccountStatus, CustomerClass, ElectricityAccount, User
 from services.actions import close_order
 from services.connections import actions
 from services.connections.models import (
@@ -168,8 +168,8 @@ def _breach(order: WorkOrder) -> None:
         _move_back(order, clock.due_at - timezone.now() + timedelta(days=2))
 
 
-# Done ones change the account; a suspension and a temporary removal stay open (their effect would rule out the
-# same demo on the same accounts again: `seed_demo` is re-runnable and deterministic).
+# Meter relocations and splits are done (in the account's history); the others stay open, waiting for their
+# date: done, they would change the demo city's accounts under the readings and classes seeded for them.
 CHANGES: list[tuple[str, Callable[[ElectricityAccount, date], dict]]] = [
     (ChangeType.SUSPENSION, lambda account, day: {"end_on": day + timedelta(days=30)}),
     (ChangeType.TARIFF_CHANGE, lambda account, day: {"new_tariff_code": _other_tariff(account)}),
@@ -181,16 +181,18 @@ CHANGES: list[tuple[str, Callable[[ElectricityAccount, date], dict]]] = [
         },
     ),
     (ChangeType.METER_RELOCATION, lambda account, day: {}),
+    (ChangeType.SPLIT, lambda account, day: {}),
     (ChangeType.TEMPORARY_REMOVAL, lambda account, day: {"end_on": day + timedelta(days=60)}),
     (ChangeType.RELOCATION, lambda account, day: {"new_address": f"{account.address}（迁址）"}),
 ]
 
 
-STAY_OPEN = (ChangeType.SUSPENSION, ChangeType.TEMPORARY_REMOVAL)
+DONE = (ChangeType.METER_RELOCATION, ChangeType.SPLIT)
 
 
 def _other_tariff(account: ElectricityAccount) -> str:
-    return "ZJ-RES-TIER" if account.tariff_code == "ZJ-TOU" else "ZJ-TOU"
+    """The residential tariff the account is not on (tiered or time-of-use)."""
+    return "ZJ-RES-TOU" if account.tariff_code == "ZJ-RES-TIER" else "ZJ-RES-TIER"
 
 
 def _changes(rng: random.Random, staff: dict[str, User], accounts: list[ElectricityAccount], count: int) -> int:
@@ -199,7 +201,12 @@ def _changes(rng: random.Random, staff: dict[str, User], accounts: list[Electric
     The demo customer's own account is left as it is: the README's walk starts from it.
     """
     grid, today, added = staff["grid"], timezone.localdate(), 0
-    usable = [account for account in accounts if account.linked_user.username != DEMO_CUSTOMER_PHONE] or accounts
+    usable = [
+        account
+        for account in accounts
+        if account.linked_user.username != DEMO_CUSTOMER_PHONE
+        and account.customer_class == CustomerClass.LV_RESIDENTIAL
+    ] or accounts
     for index in range(count):
         account = ElectricityAccount.objects.select_related("customer", "linked_user").get(
             pk=usable[(index * 7) % len(usable)].pk
@@ -217,7 +224,7 @@ def _changes(rng: random.Random, staff: dict[str, User], accounts: list[Electric
             )
         except ValidationError:  # the account's state after an earlier change rules this one out: skip it
             continue
-        if change_type not in STAY_OPEN:
+        if change_type in DONE:
             order = actions.complete_change(actions.start_change(order, by=grid), by=grid)
         shift = timedelta(days=rng.randint(10, 300))
         _move_back(order, shift)
