@@ -11,7 +11,7 @@ The portal never suggests or names a contractor: the customer chooses freely.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -224,7 +224,7 @@ def _check_verdicts(
 
 
 def _notify_missing(
-    order: WorkOrder, application: BusinessApplication, wanting: list[ApplicationDocument], *, by: User, at: object
+    order: WorkOrder, application: BusinessApplication, wanting: list[ApplicationDocument], *, by: User, at: datetime
 ) -> WorkOrder:
     """Tell the customer every missing or defective document in one message, and wait (clocks paused)."""
     customer = customer_of(order)

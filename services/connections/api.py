@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -51,7 +50,6 @@ ConnectionTypeField = named_choice_field(ConnectionType.choices, "ConnectionType
 PurposeField = named_choice_field(Purpose.choices, "ConnectionPurposeEnum")
 ChangeTypeField = named_choice_field(ChangeType.choices, "ChangeOfUseTypeEnum")
 VoltageField = named_choice_field([("", "—"), *VoltageLevel.choices], "NewVoltageLevelEnum")
-PARSERS = [MultiPartParser, FormParser, JSONParser]
 
 
 def _document_fields() -> dict[str, serializers.FileField]:
@@ -87,7 +85,6 @@ def file_from_api(*, by: object, **data: object) -> WorkOrder:
 class BusinessApplicationCreateApi(NewRequestApi):
     submit = staticmethod(file_from_api)
     InputSerializer = BusinessApplicationInput
-    parser_classes = PARSERS
     throttle_classes = [limits.FilingThrottle]
 
     @extend_schema(
@@ -224,7 +221,6 @@ class SupplyInput(serializers.Serializer):
 
 class SupplyDocumentsApi(APIView):
     permission_classes = [IsCustomer]
-    parser_classes = [MultiPartParser, FormParser]
     throttle_classes = [limits.FilingThrottle]
 
     @extend_schema(
