@@ -45,7 +45,7 @@ class StageRow:
 
 def _who(roles: frozenset[str], order: WorkOrder, current: bool) -> str:
     if not roles:
-        return str(_("You and your contractor"))
+        return str(_("The customer and their contractor"))
     if current and order.assigned_to_id:
         return order.assigned_to.get_full_name() or order.assigned_to.username
     return ", ".join(str(Role(role).label) for role in sorted(roles))
