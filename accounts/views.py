@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import ratelimits
+from accounts import ratelimits, staff_panels
 from accounts.actions import LinkRefused, link_account, register_customer, unlink_account
 from accounts.consumption import recent_consumption
 from accounts.forms import (
@@ -129,7 +129,9 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     accounts = ElectricityAccount.objects.visible_to(request.user).select_related("customer", "grid__manager")
     account = get_object_or_404(accounts, number=number)
     consumption = recent_consumption([account])[account.pk]
-    return render(request, "accounts/account_detail.html", {"account": account, "consumption": consumption})
+    panels = staff_panels.panels_for(account, request.user)
+    context = {"account": account, "consumption": consumption, "staff_panels": panels}
+    return render(request, "accounts/account_detail.html", context)
 
 
 @only_for(can_search_accounts)

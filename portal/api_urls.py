@@ -55,6 +55,8 @@ urlpatterns = [
     path("", include("services.enquiries.kb_api_urls")),
     path("", include("services.tariffs.api_urls")),
     path("", include("outlets.api_urls")),
+    # Inspections of electricity use and anomaly flags (issue 13).
+    path("inspections/", include("services.inspections.api_urls")),
     # Self-service kiosks (outlets.kiosk): device-authenticated, docs/kiosk-guide.md.
     path("kiosk/", include("outlets.kiosk.urls")),
 ]
