@@ -68,6 +68,8 @@ def _open(
         customer_id=account.customer_id,
         account_id=account.pk,
         grid_id=account.grid_id,
+        contact_name=account.customer.name,
+        contact_phone=account.customer.phone,
         location=account.address,
         priority=Priority.NORMAL,
     )
@@ -127,7 +129,7 @@ def open_inspection_from_flag(flag: AnomalyFlag, *, by: User, checklist: Checkli
         flag = AnomalyFlag.objects.select_for_update().get(pk=flag.pk)
         if flag.status != FlagStatus.OPEN:
             raise FlagReviewed(flag)
-        account = ElectricityAccount.objects.select_related("grid").get(pk=flag.account_id)
+        account = ElectricityAccount.objects.select_related("grid", "customer").get(pk=flag.account_id)
         description = _("Inspection of an anomaly in the readings: %(rule)s") % {"rule": flag.get_rule_display()}
         order = _open(
             account,
@@ -298,7 +300,7 @@ def _issue_notice(order: WorkOrder, row: Finding, finding: NewFinding, *, by: Us
         dedupe=f"rectification_notice:{notice.pk}",
     )
     description = _("Re-inspection of rectification notice %(id)d") % {"id": notice.pk}
-    account = ElectricityAccount.objects.select_related("grid").get(pk=inspection.account_id)
+    account = ElectricityAccount.objects.select_related("grid", "customer").get(pk=inspection.account_id)
     _open(
         account,
         by=by,

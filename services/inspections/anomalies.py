@@ -151,7 +151,10 @@ def scan(period: date) -> int:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(scan_sql(connection.vendor), params)
-        return cursor.rowcount
+        if cursor.rowcount >= 0:
+            return cursor.rowcount
+        cursor.execute("SELECT changes()")  # SQLite reports no row count for an INSERT led by WITH
+        return cursor.fetchone()[0]
 
 
 def last_read_month(today: date | None = None) -> date:
