@@ -120,7 +120,7 @@ class DetailOutput(SummaryOutput):
 
 def detail_of(order: WorkOrder, request: Request) -> dict:
     inspection = Inspection.objects.select_related("order", "account").get(pk=order.pk)
-    data = DetailOutput(inspection).data | {
+    data = SummaryOutput(inspection).data | {
         "items": ItemOutput(ChecklistItem.objects.filter(checklist_id=inspection.checklist_id), many=True).data,
         "results": ResultOutput(inspection.results.all(), many=True).data,
         "findings": FindingOutput(findings_visible(inspection, request.user), many=True).data,

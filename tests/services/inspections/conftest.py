@@ -27,6 +27,7 @@ def quarterly(lv_checklist) -> InspectionPlan:
 @pytest.fixture
 def hv_account(grid):
     return ElectricityAccountFactory(
+        number="3300009001",
         grid=grid,
         customer_class=CustomerClass.HIGH_VOLTAGE,
         voltage_level=VoltageLevel.KV10,
