@@ -5,7 +5,7 @@ from django.utils import timezone
 from services.inspections import actions, anomalies
 from services.inspections.models import AnomalyFlag, ChecklistResult, FlagStatus, Outcome, TheftCase
 from tests.services.inspections.test_anomalies import SCANNED
-from tests.services.inspections.test_anomalies import city as city  # noqa: F401  (the fixture)
+from tests.services.inspections.test_anomalies import city as city
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_theft_cases_are_only_for_inspectors_and_managers(client, order, ivan, g
 
 def test_the_flag_list_and_the_plans_take_a_fixed_number_of_queries(
     client, city, ivan, quarterly, django_assert_max_num_queries
-):  # noqa: F811
+):
     anomalies.scan(SCANNED)
     client.force_login(ivan)
     with django_assert_max_num_queries(12):
@@ -84,7 +84,7 @@ def test_the_flag_list_and_the_plans_take_a_fixed_number_of_queries(
         assert client.get(reverse("services:inspection-plans")).status_code == 200
 
 
-def test_a_supervisor_dismisses_a_flag_on_its_page_and_an_inspector_may_not(client, city, mona, ivan):  # noqa: F811
+def test_a_supervisor_dismisses_a_flag_on_its_page_and_an_inspector_may_not(client, city, mona, ivan):
     anomalies.scan(SCANNED)
     flag = AnomalyFlag.objects.first()
     client.force_login(ivan)
@@ -171,7 +171,7 @@ def test_the_api_records_a_finding_with_its_notice(client, order, ivan):
     assert response.json()["findings"][0]["rectify_by"] == body["due_on"]
 
 
-def test_the_api_reviews_flags_for_supervisors_only(client, city, ivan, mona):  # noqa: F811
+def test_the_api_reviews_flags_for_supervisors_only(client, city, ivan, mona):
     anomalies.scan(SCANNED)
     flag = AnomalyFlag.objects.get(rule="drop")
     url = reverse("api:inspection-flag-review", args=[flag.pk])
