@@ -21,6 +21,7 @@ from outlets.kiosk import demo as kiosk_demo
 from portal import demo_complaints, demo_library
 from portal import demo_orders as orders_demo
 from portal import demo_presale as presale_demo
+from services.inspections import demo as inspections_demo
 from services.models import WorkOrder
 
 
@@ -88,6 +89,7 @@ class Command(BaseCommand):
         added_orders += presale.get("enquiries", 0)
         # Kiosks in the demo's halls, with heartbeats (outlets.kiosk.demo): after the outlets are seeded.
         kiosk_demo.seed_kiosks()
+        inspections_demo.seed_inspections(seed=seed)  # issue 13: plans, a year of inspections, planted anomalies
         if not quiet:
             self._print_logins()
             self._print_counts(counts, added_orders, time.monotonic() - started)
