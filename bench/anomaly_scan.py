@@ -38,6 +38,7 @@ def database(name: str) -> str:
 
 def setup_django() -> None:
     os.environ["DATABASE_URL"] = database(BENCH_DATABASE)
+    os.environ["DATABASE_STATEMENT_TIMEOUT"] = "0"  # generating 12,000,000 rows takes longer than a request may
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     sys.path.insert(0, str(BASE_DIR))
     import django

@@ -62,3 +62,6 @@ MEETINGS = "complaints:meetings"
 MEETING = "complaints:meeting"
 MY_STUDY = "complaints:my-study"
 CASE = "complaints:case"
+# Inspections (issue 13).
+INSPECTION_WORK = "services:inspection-work"
+INSPECTION_FLAGS = "services:inspection-flags"
