@@ -130,15 +130,18 @@ def open_inspection_from_flag(flag: AnomalyFlag, *, by: User, checklist: Checkli
         if flag.status != FlagStatus.OPEN:
             raise FlagReviewed(flag)
         account = ElectricityAccount.objects.select_related("grid", "customer").get(pk=flag.account_id)
-        description = _("Inspection of an anomaly in the readings: %(rule)s") % {"rule": flag.get_rule_display()}
+        # The customer sees the order: it says nothing of the rule that fired (a thief would be warned); the
+        # rule and the supervisor's note go on the timeline for staff only.
         order = _open(
             account,
             by=by,
             origin=Origin.ANOMALY,
             checklist=checklist,
             planned_on=sla.local_day(timezone.now()),
-            description=f"{description}. {note}".strip(". ") if note else description,
+            description=_("Inspection of electricity use."),
         )
+        rule = _("Inspection of an anomaly in the readings: %(rule)s") % {"rule": flag.get_rule_display()}
+        events.record(order, EventKind.COMMENT, by=by, note=f"{rule} {note}".strip(), public=False)
         AnomalyFlag.objects.filter(account_id=flag.account_id, period=flag.period, status=FlagStatus.OPEN).update(
             status=FlagStatus.INSPECTING, reviewed_by=by, reviewed_at=timezone.now(), inspection=order.inspection
         )
