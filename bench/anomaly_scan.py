@@ -29,15 +29,19 @@ GRIDS = 2000
 PLANTED = {"drop": 0, "vacant": 1, "spike": 2}  # account id % 997
 
 
-def database(name: str) -> str:
+def database(name: str, reuse: bool) -> tuple[str, bool]:
+    """Drop and create the bench's database, unless `reuse` and it exists; its URL and whether it was kept."""
     with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {name}")
-    return f"{SERVER_URL}/{name}"
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not (reuse and exists):
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {name}")
+    return f"{SERVER_URL}/{name}", bool(reuse and exists)
 
 
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = database(BENCH_DATABASE)
+def setup_django(reuse: bool) -> bool:
+    """Point Django at the bench's database and migrate; True if it holds an earlier run's city."""
+    os.environ["DATABASE_URL"], kept = database(BENCH_DATABASE, reuse)
     os.environ["DATABASE_STATEMENT_TIMEOUT"] = "0"  # generating 12,000,000 rows takes longer than a request may
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     sys.path.insert(0, str(BASE_DIR))
@@ -47,6 +51,7 @@ def setup_django() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    return kept
 
 
 GENERATE = [
@@ -133,17 +138,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--keep", action="store_true", help="Keep the bench's database afterwards.")
+    parser.add_argument("--reuse", action="store_true", help="Scan the city a kept database holds (implies --keep).")
     options = parser.parse_args()
     print("load before:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
-    setup_django()
-    print(f"generated {options.accounts:,} accounts × 12 months in {generate(options.accounts):.0f} s")
+    from_before = setup_django(options.reuse)
     from services.inspections import anomalies
+    from services.inspections.models import AnomalyFlag
+
+    if from_before:
+        AnomalyFlag.objects.all().delete()
+        print("reusing the kept city")
+    else:
+        print(f"generated {options.accounts:,} accounts × 12 months in {generate(options.accounts):.0f} s")
 
     print("load at scan:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     started = time.monotonic()
     anomalies.scan(SCANNED)
     report(time.monotonic() - started)
-    if not options.keep:
+    if not (options.keep or options.reuse):
         from django.db import connection
 
         connection.close()

@@ -160,6 +160,10 @@ def scan(period: date) -> int:
         return cursor.fetchone()[0]
 
 
+def month_before(month: date) -> date:
+    return _month(month, 1)
+
+
 def last_read_month(today: date | None = None) -> date:
     """The month the beat scans: the last complete month (readings of a month are in a few days after it)."""
     return _month(today or timezone.localdate(), 1)

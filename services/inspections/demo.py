@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,19 +37,25 @@ TEAM = "TZ-YX"  # the marketing department, where the demo's `inspector` works
 
 
 def seed_inspections(*, seed: int) -> dict[str, int]:
-    """Add the inspections' demo if it is not there yet; return what was added, by name."""
-    if InspectionPlan.objects.exists() or not ElectricityAccount.objects.exists():
+    """Add the inspections' demo if it is not there yet; return what was added, by name.
+
+    The planted anomalies are put in on every run (they are set from the month before, so a rerun changes
+    nothing, and a city seeded again gets the same readings); the rest only once.
+    """
+    if not ElectricityAccount.objects.exists():
         return {}
+    added = {"planted anomalies": plant_anomalies(random.Random(seed * 13 + 7))}
+    if InspectionPlan.objects.exists():
+        return added | {"anomaly flags": anomalies.scan(anomalies.last_read_month())}
     rng = random.Random(seed * 13 + 5)
     with transaction.atomic():
         _route_to_inspectors()
         plans = _plans()
-        planted = plant_anomalies(rng)
         past = _past_year(rng, plans[0])
         flags = anomalies.scan(anomalies.last_read_month())
         due = planning.generate(limit=200)
         actions.escalate_overdue_rectifications()
-    return {"planted anomalies": planted, "past inspections": past, "anomaly flags": flags, "inspections due": due}
+    return added | {"past inspections": past, "anomaly flags": flags, "inspections due": due}
 
 
 def _route_to_inspectors() -> None:
@@ -79,25 +85,31 @@ def _plans() -> list[InspectionPlan]:
 
 
 def plant_anomalies(rng: random.Random) -> int:
-    """Theft-like drops, vacant homes and spikes in last month's readings of a few dozen households."""
+    """Theft-like drops, vacant homes and spikes in last month's readings of a few dozen households.
+
+    Chosen by account number and set from each account's month before: the same accounts and figures on
+    every run, whatever the rows' ids.
+    """
     month = anomalies.last_read_month()
-    ids = list(
+    before = anomalies.month_before(month)
+    numbers = sorted(
         MeterReading.objects.filter(
-            period=month,
+            period=before,
             total_kwh__gte=60,
             account__status=AccountStatus.ACTIVE,
             account__customer_class=CustomerClass.LV_RESIDENTIAL,
-        ).values_list("account_id", flat=True)
+        ).values_list("account__number", flat=True)
     )
-    each = max(2, min(15, len(ids) // 150))
-    chosen = rng.sample(ids, min(len(ids), 3 * each))
-    readings = MeterReading.objects.filter(period=month)
-    factors = {"drop": Decimal("0.15"), "vacant": Decimal("0"), "spike": Decimal("6")}
-    for position, name in enumerate(factors):
+    each = max(2, min(15, len(numbers) // 150))
+    chosen = rng.sample(numbers, min(len(numbers), 3 * each))
+    previous = MeterReading.objects.filter(account_id=OuterRef("account_id"), period=before)
+    for position, factor in enumerate((Decimal("0.15"), Decimal("0"), Decimal("6"))):  # drop, vacant, spike
         group = chosen[position * each : (position + 1) * each]
-        factor = factors[name]
-        readings.filter(account_id__in=group).update(
-            total_kwh=F("total_kwh") * factor, peak_kwh=F("peak_kwh") * factor, valley_kwh=F("valley_kwh") * factor
+        MeterReading.objects.filter(period=month, account__number__in=group).update(
+            **{
+                column: Subquery(previous.values(column)[:1]) * factor
+                for column in ("total_kwh", "peak_kwh", "valley_kwh")
+            }
         )
     return len(chosen)
 
