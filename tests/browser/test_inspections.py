@@ -39,7 +39,8 @@ def demo_city() -> None:
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_inspector_walk(open_tab, demo_city, language: str, width: int) -> None:
-    inspection = Inspection.objects.filter(order__status=Status.ASSIGNED, order__assigned_to__username="inspector").first()
+    mine = Inspection.objects.filter(order__status=Status.ASSIGNED, order__assigned_to__username="inspector")
+    inspection = mine.first()
     number = inspection.order.number
     tab = open_tab(language, width)
     tab.sign_in(urls.url(urls.LOGIN), "inspector", DEMO_PASSWORD)
