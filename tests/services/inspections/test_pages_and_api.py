@@ -182,3 +182,26 @@ def test_the_api_reviews_flags_for_supervisors_only(client, city, ivan, mona):
     response = client.post(url, {"decision": "inspect", "checklist": "low_voltage"}, content_type="application/json")
     assert response.status_code == 200 and response.json()["inspection"]
     assert client.post(url, {"decision": "dismiss", "reason": "x"}, content_type="application/json").status_code == 409
+
+
+def test_the_api_flag_list_takes_a_fixed_number_of_queries(client, city, ivan, django_assert_max_num_queries):
+    anomalies.scan(SCANNED)
+    client.force_login(ivan)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("api:inspection-flag-list"))
+    assert response.json()["count"] == 5
+
+
+def test_the_theft_case_list_takes_a_fixed_number_of_queries(client, order, ivan, django_assert_max_num_queries):
+    from decimal import Decimal
+
+    from services.inspections.actions import NewFinding
+    from services.inspections.models import FindingCategory, Severity
+
+    for text in ("表尾短接", "绕越计量"):
+        finding = NewFinding(FindingCategory.THEFT, Severity.HIGH, text, estimated_unbilled_kwh=Decimal("10"))
+        actions.record_finding(order, by=ivan, finding=finding)
+    client.force_login(ivan)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("services:inspection-theft-cases"))
+    assert response.content.decode().count(f">{order.number}<") == 2
