@@ -5,7 +5,9 @@ criteria, active, in the sample (a hash of account and period), and without an i
 period. Running it twice creates nothing the second time (and the unique constraint on (plan, account, period)
 would refuse a duplicate anyway); after downtime the next run creates everything the period still lacks. Due
 dates are spread over the period's remaining working days, in account order, so no inspector gets them all on
-day one; each order is routed as the backbone routes (by 台区 and load).
+day one; each order is routed as the backbone routes (by 台区 and load). A run opens at most `limit` orders
+(each is a handful of writes: the order, its timeline, clock, assignment and any message), so a quarter's
+round in a large city is opened over the first days of the quarter rather than in one long transaction.
 """
 
 from __future__ import annotations
