@@ -302,7 +302,7 @@ def _issue_notice(order: WorkOrder, row: Finding, finding: NewFinding, *, by: Us
         },
         dedupe=f"rectification_notice:{notice.pk}",
     )
-    description = _("Re-inspection of rectification notice %(id)d") % {"id": notice.pk}
+    description = _("Re-inspection of the rectification due %(date)s") % {"date": notice.due_on.isoformat()}
     account = ElectricityAccount.objects.select_related("grid", "customer").get(pk=inspection.account_id)
     _open(
         account,

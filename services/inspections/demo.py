@@ -1,7 +1,7 @@
 """The inspections' demo (seed_demo): plans, a year of inspections with findings and rectifications, and
 anomalies planted in the demo's readings with the scan's flags on them.
 
-Deterministic for a seed and re-runnable: nothing is added once the plans exist. Inspections go to the
+Deterministic for a seed and re-runnable: nothing is added once inspection orders exist. Inspections go to the
 marketing department's inspectors (a routing rule, the data way), so the `inspector` login works them.
 The year is made through the same actions as the pages, then moved back in time with a few bulk updates.
 """
@@ -36,16 +36,17 @@ from services.models import Clock, RoutingRule, TimelineEvent, WorkOrder
 TEAM = "TZ-YX"  # the marketing department, where the demo's `inspector` works
 
 
-def seed_inspections(*, seed: int) -> dict[str, int]:
+def seed_inspections(*, seed: int, orders: int = 1) -> dict[str, int]:
     """Add the inspections' demo if it is not there yet; return what was added, by name.
 
     The planted anomalies are put in on every run (they are set from the month before, so a rerun changes
-    nothing, and a city seeded again gets the same readings); the rest only once.
+    nothing, and a city seeded again gets the same readings); the orders only once, and none with `orders` 0
+    (seed_demo's --orders 0: a city without work orders).
     """
     if not ElectricityAccount.objects.exists():
         return {}
     added = {"planted anomalies": plant_anomalies(random.Random(seed * 13 + 7))}
-    if InspectionPlan.objects.exists():
+    if not orders or WorkOrder.objects.filter(kind=INSPECTION).exists():
         return added | {"anomaly flags": anomalies.scan(anomalies.last_read_month())}
     rng = random.Random(seed * 13 + 5)
     with transaction.atomic():
@@ -67,6 +68,9 @@ def _route_to_inspectors() -> None:
 
 
 def _plans() -> list[InspectionPlan]:
+    """The demo's three plans (those already there, when the orders were deleted and the demo is seeded again)."""
+    if InspectionPlan.objects.exists():
+        return list(InspectionPlan.objects.order_by("pk"))
     high, low = Checklist.objects.get(code="high_voltage"), Checklist.objects.get(code="low_voltage")
     return [
         InspectionPlan.objects.create(

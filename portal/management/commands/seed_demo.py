@@ -89,7 +89,7 @@ class Command(BaseCommand):
         added_orders += presale.get("enquiries", 0)
         # Kiosks in the demo's halls, with heartbeats (outlets.kiosk.demo): after the outlets are seeded.
         kiosk_demo.seed_kiosks()
-        inspections_demo.seed_inspections(seed=seed)  # issue 13: plans, a year of inspections, planted anomalies
+        inspections_demo.seed_inspections(seed=seed, orders=orders)  # issue 13: plans, inspections, planted anomalies
         if not quiet:
             self._print_logins()
             self._print_counts(counts, added_orders, time.monotonic() - started)
