@@ -57,6 +57,8 @@ urlpatterns = [
     path("", include("outlets.api_urls")),
     # In-sale (issue 12): /api/v1/business-applications/… and /api/v1/changes-of-use/.
     path("", include("services.connections.api_urls")),
+    # Inspections of electricity use and anomaly flags (issue 13).
+    path("inspections/", include("services.inspections.api_urls")),
     # Self-service kiosks (outlets.kiosk): device-authenticated, docs/kiosk-guide.md.
     path("kiosk/", include("outlets.kiosk.urls")),
 ]

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "services.tariffs",
     # In-sale (issue 12): new connections (业扩报装) and changes of use (变更用电).
     "services.connections",
+    # Inspections of customers' electricity use and anomalies in the readings (issue 13).
+    "services.inspections",
     "outlets",
     "portal",
 ]
@@ -218,6 +220,29 @@ CELERY_BEAT_SCHEDULE = {
     "open-monthly-meetings": {"task": "complaints.tasks.open_monthly_meetings", "schedule": 86400.0},
     "warn-overdue-actions": {"task": "complaints.tasks.warn_overdue_actions", "schedule": 3600.0},
     "refresh-complaint-figures": {"task": "complaints.tasks.refresh_complaint_figures", "schedule": 600.0},
+    # Inspections (issue 13): the plans' due orders (daily, idempotent, catches up), overdue rectifications,
+    # and the scan of last month's readings (daily; a rescan of a month adds nothing).
+    "generate-due-inspections": {"task": "services.inspections.tasks.generate_due_inspections", "schedule": 86400.0},
+    "escalate-overdue-rectifications": {
+        "task": "services.inspections.tasks.escalate_overdue_rectifications",
+        "schedule": 3600.0,
+    },
+    "scan-readings": {"task": "services.inspections.tasks.scan_readings", "schedule": 86400.0},
+}
+
+# The anomaly rules' thresholds (services.inspections.anomalies): kWh, ratios and shares.
+INSPECTIONS_ANOMALY = {
+    "min_history_months": 6,  # an account with fewer months of history is not judged
+    "near_zero_kwh": 5,
+    "min_prior_kwh": 30,  # near-zero and drop only for an account that used at least this much (median)
+    "drop_ratio": 0.3,  # below 30 % of its median and of the same month last year
+    "grid_floor": 0.7,  # … while its 台区's median ratio stayed at 70 % or more
+    "spike_z": 6,  # robust deviations above the median
+    "spike_floor": 0.1,  # the robust deviation is at least 10 % of the median
+    "spike_ratio": 2.5,  # and the ratio is 2.5 times the 台区's
+    "tou_delta": 0.3,  # the peak share moved by 30 points
+    "capacity_hours": 720,  # a month's hours
+    "capacity_factor": 0.8,  # more than 80 % of the contracted kVA all month round
 }
 
 # --- Authentication -------------------------------------------------------------------------------------
@@ -286,6 +311,8 @@ RATE_LIMITS = {
 RATE_LIMITS["complaint_filing"] = (int(os.environ.get("COMPLAINT_FILING_LIMIT", "10")), timedelta(days=1))
 # In-sale (issue 12): new-connection and change-of-use filings and document uploads per user a day.
 RATE_LIMITS["connection_filing"] = (int(os.environ.get("CONNECTION_FILING_LIMIT", "30")), timedelta(days=1))
+# Inspections (issue 13): writes (checklists, findings, flag reviews) per user (services.inspections.limits).
+RATE_LIMITS["inspections"] = (int(os.environ.get("INSPECTIONS_WRITE_LIMIT", "600")), RATE_LIMIT_WINDOW)
 
 # --- Language and time ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

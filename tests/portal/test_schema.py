@@ -53,6 +53,13 @@ API_OPERATIONS = {
     "/api/v1/kiosk/filings/{kind}/": {"post": "kiosk_file_request"},
     "/api/v1/kiosk/tickets/": {"post": "kiosk_issue_ticket"},
     "/api/v1/kiosk/appointments/{reference}/check-in/": {"post": "kiosk_check_in"},
+    # Inspections (issue 13)
+    "/api/v1/inspections/": {"get": "inspections_list"},
+    "/api/v1/inspections/flags/": {"get": "inspections_flags_list"},
+    "/api/v1/inspections/flags/{id}/review/": {"post": "inspections_flags_review"},
+    "/api/v1/inspections/{number}/": {"get": "inspections_retrieve"},
+    "/api/v1/inspections/{number}/checklist/": {"post": "inspections_record_results"},
+    "/api/v1/inspections/{number}/findings/": {"post": "inspections_record_finding"},
     # outlets (issue 10)
     "/api/v1/outlets/": {"get": "outlets_find"},
     "/api/v1/outlets/tickets/": {"get": "outlets_my_tickets"},

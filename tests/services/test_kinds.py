@@ -202,7 +202,8 @@ def test_no_backbone_module_imports_a_kind(path):
 
 
 def test_the_kinds_in_this_portal_are_packages_that_register_themselves():
-    assert {"repair", "applications", "enquiries", "connections"} == KIND_PACKAGES
+    assert {"repair", "applications", "enquiries", "connections", "inspections"} == KIND_PACKAGES
     # Kinds of other apps (complaints registers five) register the same way, from their own packages.
     codes = {kind.code for kind in kinds.all_kinds()}
-    assert {"fault_repair", "service_application", "enquiry", "information_query", "business_application"} <= codes
+    kinds_here = {"fault_repair", "service_application", "enquiry", "information_query", "business_application"}
+    assert kinds_here | {"change_of_use", "inspection"} <= codes

@@ -22,6 +22,7 @@ from portal import demo_complaints, demo_library
 from portal import demo_orders as orders_demo
 from portal import demo_presale as presale_demo
 from services.connections import demo as connections_demo
+from services.inspections import demo as inspections_demo
 from services.models import WorkOrder
 
 
@@ -90,6 +91,7 @@ class Command(BaseCommand):
         added_orders += connections_demo.seed_connections(seed=seed, orders=orders)  # in-sale (issue 12)
         # Kiosks in the demo's halls, with heartbeats (outlets.kiosk.demo): after the outlets are seeded.
         kiosk_demo.seed_kiosks()
+        inspections_demo.seed_inspections(seed=seed, orders=orders)  # issue 13: plans, inspections, planted anomalies
         if not quiet:
             self._print_logins()
             self._print_counts(counts, added_orders, time.monotonic() - started)
