@@ -54,6 +54,7 @@ urlpatterns = [
     path("", include("services.notices.api_urls")),
     path("", include("services.enquiries.kb_api_urls")),
     path("", include("services.tariffs.api_urls")),
+    path("", include("billing.api_urls")),  # bills and payments (issue 14)
     path("", include("outlets.api_urls")),
     # Self-service kiosks (outlets.kiosk): device-authenticated, docs/kiosk-guide.md.
     path("kiosk/", include("outlets.kiosk.urls")),
