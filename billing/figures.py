@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import ElectricityAccount
 from billing.models import Bill
+from services.tariffs.pricing import fen
 
 ZERO = Decimal(0)
 
@@ -40,7 +41,7 @@ def fee_recovery(period: date, grid_ids: Iterable[int] | None = None) -> dict[in
     rows = bills.values("account__grid_id").annotate(
         billed=Sum("amount"), collected=Coalesce(Sum("amount", filter=on_time), Value(ZERO))
     )
-    return {row["account__grid_id"]: Recovery(row["account__grid_id"], row["billed"], row["collected"]) for row in rows}
+    return {row["account__grid_id"]: Recovery(row["account__grid_id"], fen(row["billed"]), fen(row["collected"])) for row in rows}
 
 
 def arrears_accounts(grid_ids: Iterable[int], today: date) -> QuerySet[ElectricityAccount]:

@@ -33,7 +33,8 @@ class Owed:
 
 def balance(account: ElectricityAccount) -> Decimal:
     """Credits less debits: positive is money in hand (prepaid), negative is owed."""
-    return LedgerEntry.objects.filter(account=account).aggregate(total=Sum("amount"))["total"] or ZERO
+    total = LedgerEntry.objects.filter(account=account).aggregate(total=Sum("amount"))["total"] or ZERO
+    return fen(total) + ZERO  # SQLite sums decimals as floats: back to the fen (and -0 to 0)
 
 
 def rule_for(account: ElectricityAccount, on: date) -> ArrearsRule | None:
