@@ -91,10 +91,12 @@ class BillListApi(APIView):
         operation_id="bills_list",
         summary=_("An account's bills, newest first (24)"),
         parameters=[OpenApiParameter("account", str, required=True, description=_("The account number."))],
-        responses={200: BillOutput(many=True)},
+        responses={200: BillOutput(many=True), 404: OpenApiResponse(description=_("No such account of yours."))},
     )
     def get(self, request: Request) -> Response:
         number = request.query_params.get("account", "")
+        if not number:
+            raise exceptions.ValidationError({"account": [_("Give the account number.")]})
         account = get_object_or_404(ElectricityAccount.objects.visible_to(request.user), number=number)
         bills = Bill.objects.filter(account=account).select_related("account", "tariff").order_by("-period")
         return Response(BillOutput(bills[:LIST_LIMIT], many=True).data)
@@ -104,8 +106,8 @@ class BillDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="bills_retrieve", summary=_("A bill with its lines"), responses={200: BillDetailOutput})
-    def get(self, request: Request, pk: int) -> Response:
-        bill = get_object_or_404(Bill.objects.visible_to(request.user).select_related("account", "tariff"), pk=pk)
+    def get(self, request: Request, id: int) -> Response:  # noqa: A002 - the path's name
+        bill = get_object_or_404(Bill.objects.visible_to(request.user).select_related("account", "tariff"), pk=id)
         return Response(BillDetailOutput(bill).data)
 
 
@@ -113,6 +115,7 @@ class PaymentStartApi(APIView):
     permission_classes = [IsAuthenticated]
     throttle_classes = [PaymentThrottle]
 
+    @extend_schema_serializer(component_name="PaymentStart")
     class InputSerializer(serializers.Serializer):
         account = serializers.CharField(max_length=10)
         amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
@@ -159,6 +162,7 @@ class CallbackApi(APIView):
     authentication_classes: list = []
     throttle_classes = [CallbackThrottle]
 
+    @extend_schema_serializer(component_name="PaymentCallback")
     class InputSerializer(serializers.Serializer):
         reference = serializers.CharField()
         gateway_reference = serializers.CharField(required=False)
@@ -178,7 +182,7 @@ class CallbackApi(APIView):
         except (BadSignature, ValueError) as error:
             raise exceptions.ValidationError({SIGNATURE_HEADER: [_("The signature does not match the body.")]}) from error
         except Payment.DoesNotExist as error:
-            raise exceptions.NotFound from error
+            raise exceptions.ValidationError({"reference": [_("No such payment.")]}) from error
         except ValidationError as error:
             raise invalid(error) from error
         except actions.BillingRefused as refusal:

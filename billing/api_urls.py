@@ -6,7 +6,7 @@ from billing import api
 
 urlpatterns = [
     path("bills/", api.BillListApi.as_view(), name="bill-list"),
-    path("bills/<int:pk>/", api.BillDetailApi.as_view(), name="bill-detail"),
+    path("bills/<int:id>/", api.BillDetailApi.as_view(), name="bill-detail"),
     path("payments/", api.PaymentStartApi.as_view(), name="payment-start"),
     # Before payments/<reference>/, which would otherwise take "callback" for a reference.
     path("payments/callback/", api.CallbackApi.as_view(), name="payment-callback"),

@@ -66,11 +66,13 @@ def owed(account: ElectricityAccount, today: date) -> list[Owed]:
     return [Owed(bill, late_fee(bill, rules, today)) for bill in bills]
 
 
-def amount_to_pay(account: ElectricityAccount, today: date) -> Decimal:
+def amount_to_pay(account: ElectricityAccount, today: date, *, items: list[Owed] | None = None,
+                  held: Decimal | None = None) -> Decimal:
     """What settles every unpaid bill today (late fees included), less any credit already held."""
-    due = sum((item.total for item in owed(account, today)), ZERO)
-    held = balance(account) + sum((item.bill.amount for item in owed(account, today)), ZERO)
-    return max(due - max(held, ZERO), ZERO)
+    items = owed(account, today) if items is None else items
+    held = balance(account) if held is None else held
+    free = held + sum((item.bill.amount for item in items), ZERO)
+    return max(sum((item.total for item in items), ZERO) - max(free, ZERO), ZERO)
 
 
 def settle(account: ElectricityAccount, *, today: date, by: User | None) -> list[Bill]:

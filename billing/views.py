@@ -61,14 +61,13 @@ def account(request: HttpRequest, number: str) -> HttpResponse:
     account = _account(request, number)
     today = timezone.localdate()
     page = Paginator(Bill.objects.filter(account=account).order_by("-period"), PER_PAGE).get_page(request.GET.get("page"))
-    owed = ledger.owed(account, today)
+    owed, balance = ledger.owed(account, today), ledger.balance(account)
     context = {
         "account": account,
         "page": page,
         "chart": chart(list(page.object_list)),
-        "balance": ledger.balance(account),
-        "owed": owed,
-        "to_pay": ledger.amount_to_pay(account, today),
+        "balance": balance,
+        "to_pay": ledger.amount_to_pay(account, today, items=owed, held=balance),
         "today": today,
         "may_pay": may_pay(request.user, account),
         "may_take": may(request.user, "take_counter_payment"),
