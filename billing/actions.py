@@ -38,7 +38,11 @@ from services.applications.models import ServiceApplicationType
 from services.models import Channel, Status, WorkOrder
 from services.models.orders import CLOSED
 
-ORDER_CHANNEL = {PaymentChannel.WEB: Channel.WEB, PaymentChannel.KIOSK: Channel.KIOSK, PaymentChannel.COUNTER: Channel.COUNTER}
+ORDER_CHANNEL = {
+    PaymentChannel.WEB: Channel.WEB,
+    PaymentChannel.KIOSK: Channel.KIOSK,
+    PaymentChannel.COUNTER: Channel.COUNTER,
+}
 MAX_PAYMENT = Decimal("1000000")
 
 
@@ -62,7 +66,9 @@ def _reference() -> str:
 def _move(payment: Payment, to: str, *, by: User | None, note: str = "") -> Payment:
     """The one place a payment changes state: checked against PAYMENT_TRANSITIONS, recorded as an event."""
     if to not in PAYMENT_TRANSITIONS[payment.state]:
-        raise BillingRefused(_("This payment is %(state)s and cannot change that way.") % {"state": payment.get_state_display()})
+        raise BillingRefused(
+            _("This payment is %(state)s and cannot change that way.") % {"state": payment.get_state_display()}
+        )
     now = timezone.now()
     PaymentEvent.objects.create(payment=payment, from_state=payment.state, to_state=to, at=now, by=by, note=note[:200])
     payment.state, payment.finished_at = to, now
@@ -153,7 +159,12 @@ def refund_payment(payment: Payment, *, by: User, note: str) -> Payment:
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         _move(payment, PaymentState.REFUNDED, by=by, note=note)
         LedgerEntry.objects.create(
-            account=account, kind=EntryKind.REFUND, amount=-payment.amount, payment=payment, note=note[:200], created_by=by
+            account=account,
+            kind=EntryKind.REFUND,
+            amount=-payment.amount,
+            payment=payment,
+            note=note[:200],
+            created_by=by,
         )
         if payment.gateway != "counter":
             payment_gateway().refund(payment)
@@ -233,7 +244,11 @@ def send_disconnection_notice(account: ElectricityAccount, *, today: date) -> Di
     with transaction.atomic():
         notice, created = DisconnectionNotice.objects.get_or_create(
             bill=oldest,
-            defaults={"account": account, "sent_at": timezone.now(), "planned_on": today + timedelta(days=rule.notice_days)},
+            defaults={
+                "account": account,
+                "sent_at": timezone.now(),
+                "planned_on": today + timedelta(days=rule.notice_days),
+            },
         )
         if created and account.linked_user_id:
             owed = sum((item.total for item in ledger.owed(account, today)), Decimal(0))
@@ -291,7 +306,11 @@ def alert_low_balance(account: ElectricityAccount, *, period: date) -> bool:
         None,
         template="low_balance",
         recipients=[account.linked_user],
-        context={"account": account.number, "balance": str(current), "link": reverse("billing:account", args=[account.number])},
+        context={
+            "account": account.number,
+            "balance": str(current),
+            "link": reverse("billing:account", args=[account.number]),
+        },
         dedupe=f"low_balance:{account.pk}:{period:%Y-%m}",
     )
     return bool(created)

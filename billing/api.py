@@ -106,7 +106,7 @@ class BillDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="bills_retrieve", summary=_("A bill with its lines"), responses={200: BillDetailOutput})
-    def get(self, request: Request, id: int) -> Response:  # noqa: A002 - the path's name
+    def get(self, request: Request, id: int) -> Response:
         bill = get_object_or_404(Bill.objects.visible_to(request.user).select_related("account", "tariff"), pk=id)
         return Response(BillDetailOutput(bill).data)
 
@@ -131,7 +131,9 @@ class PaymentStartApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        account = get_object_or_404(ElectricityAccount.objects.visible_to(request.user), number=data.validated_data["account"])
+        account = get_object_or_404(
+            ElectricityAccount.objects.visible_to(request.user), number=data.validated_data["account"]
+        )
         if not may_pay(request.user, account):
             raise exceptions.PermissionDenied
         try:
@@ -149,9 +151,13 @@ class PaymentStartApi(APIView):
 class PaymentDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="payments_retrieve", summary=_("A payment and its state"), responses={200: PaymentOutput})
+    @extend_schema(
+        operation_id="payments_retrieve", summary=_("A payment and its state"), responses={200: PaymentOutput}
+    )
     def get(self, request: Request, reference: str) -> Response:
-        payment = get_object_or_404(Payment.objects.visible_to(request.user).select_related("account"), reference=reference)
+        payment = get_object_or_404(
+            Payment.objects.visible_to(request.user).select_related("account"), reference=reference
+        )
         return Response(PaymentOutput(payment).data)
 
 
@@ -180,7 +186,9 @@ class CallbackApi(APIView):
         try:
             payment = callbacks.receive(payment_gateway(), request.body, request.headers.get(SIGNATURE_HEADER, ""))
         except (BadSignature, ValueError) as error:
-            raise exceptions.ValidationError({SIGNATURE_HEADER: [_("The signature does not match the body.")]}) from error
+            raise exceptions.ValidationError(
+                {SIGNATURE_HEADER: [_("The signature does not match the body.")]}
+            ) from error
         except Payment.DoesNotExist as error:
             raise exceptions.ValidationError({"reference": [_("No such payment.")]}) from error
         except ValidationError as error:

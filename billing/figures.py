@@ -41,7 +41,10 @@ def fee_recovery(period: date, grid_ids: Iterable[int] | None = None) -> dict[in
     rows = bills.values("account__grid_id").annotate(
         billed=Sum("amount"), collected=Coalesce(Sum("amount", filter=on_time), Value(ZERO))
     )
-    return {row["account__grid_id"]: Recovery(row["account__grid_id"], fen(row["billed"]), fen(row["collected"])) for row in rows}
+    return {
+        row["account__grid_id"]: Recovery(row["account__grid_id"], fen(row["billed"]), fen(row["collected"]))
+        for row in rows
+    }
 
 
 def arrears_accounts(grid_ids: Iterable[int], today: date) -> QuerySet[ElectricityAccount]:

@@ -66,8 +66,9 @@ def owed(account: ElectricityAccount, today: date) -> list[Owed]:
     return [Owed(bill, late_fee(bill, rules, today)) for bill in bills]
 
 
-def amount_to_pay(account: ElectricityAccount, today: date, *, items: list[Owed] | None = None,
-                  held: Decimal | None = None) -> Decimal:
+def amount_to_pay(
+    account: ElectricityAccount, today: date, *, items: list[Owed] | None = None, held: Decimal | None = None
+) -> Decimal:
     """What settles every unpaid bill today (late fees included), less any credit already held."""
     items = owed(account, today) if items is None else items
     held = balance(account) if held is None else held
@@ -108,7 +109,10 @@ def refresh_arrears(account: ElectricityAccount, today: date) -> date | None:
 def refresh_all_arrears(today: date) -> int:
     """`arrears_since` of every account in one UPDATE: those with an overdue bill and those that had one."""
     account, bill = ElectricityAccount._meta.db_table, Bill._meta.db_table
-    oldest = f"(SELECT MIN(b.due_on) FROM {bill} b WHERE b.account_id = {account}.id AND b.paid_on IS NULL AND b.due_on < %s)"
+    oldest = (
+        f"(SELECT MIN(b.due_on) FROM {bill} b "
+        f"WHERE b.account_id = {account}.id AND b.paid_on IS NULL AND b.due_on < %s)"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {account} SET arrears_since = {oldest} WHERE (arrears_since IS NOT NULL OR id IN "

@@ -211,6 +211,9 @@ class PaymentEvent(models.Model):
     class Meta:
         ordering = ["payment", "at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.payment_id} {self.from_state} → {self.to_state}"
+
 
 class ArrearsRuleQuerySet(models.QuerySet["ArrearsRule"]):
     def in_effect(self, on: date) -> ArrearsRuleQuerySet:
@@ -257,6 +260,9 @@ class DisconnectionNotice(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["bill"], name="one_notice_per_bill")]
 
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.planned_on}"
+
 
 class Reconciliation(models.Model):
     """One day's comparison of our payments with the gateway's record; `mismatches` lists what differs."""
@@ -272,6 +278,9 @@ class Reconciliation(models.Model):
         verbose_name_plural = _("reconciliations")
         constraints = [models.UniqueConstraint(fields=["day", "gateway"], name="one_reconciliation_per_day")]
 
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.day}"
+
 
 class SandboxCharge(models.Model):
     """The sandbox gateway's own record of what it charged (its side of the daily reconciliation)."""
@@ -281,6 +290,9 @@ class SandboxCharge(models.Model):
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     succeeded = models.BooleanField()
     at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.reference
 
 
 def company_details() -> dict[str, str]:

@@ -17,7 +17,9 @@ def reconcile(gateway: PaymentGateway, day: date) -> Reconciliation:
         credited = payment.state in (PaymentState.CONFIRMED, PaymentState.REFUNDED)
         amount, succeeded = theirs.get(reference, (None, False))
         if credited and not succeeded:
-            mismatches.append({"reference": reference, "problem": "credited_not_charged", "amount": str(payment.amount)})
+            mismatches.append(
+                {"reference": reference, "problem": "credited_not_charged", "amount": str(payment.amount)}
+            )
         elif succeeded and not credited:
             mismatches.append({"reference": reference, "problem": "charged_not_credited", "amount": str(amount)})
         elif succeeded and amount != payment.amount:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -54,7 +54,7 @@ def due_on(period: date) -> date:
     return date(year, month, min(settings.BILLING_DUE_DAY, calendar.monthrange(year, month)[1]))
 
 
-def _units(value, scale: int) -> int:  # noqa: ANN001 - a Decimal or None
+def _units(value, scale: int) -> int:
     return int(value * scale) if value is not None else 0
 
 
@@ -74,7 +74,9 @@ def band_rows(period: date) -> list[BandRow]:
             else:
                 bands = [("flat", tier.price)]
             for band, price in bands:
-                rows.append(BandRow(tariff.code, tariff.pk, annual, tier.number, lower, upper, band, _units(price, 10000)))
+                rows.append(
+                    BandRow(tariff.code, tariff.pk, annual, tier.number, lower, upper, band, _units(price, 10000))
+                )
             lower = upper or 0
     return rows
 
@@ -136,7 +138,10 @@ def _source(*, new_bills: bool) -> str:
 
     The annual count is the sum of the year's earlier readings, read through the (account, period) index.
     """
-    year_sum = "(SELECT SUM(p.total_kwh) FROM accounts_meterreading p WHERE p.account_id = a.id AND p.period >= %(year_start)s AND p.period < %(period)s)"
+    year_sum = (
+        "(SELECT SUM(p.total_kwh) FROM accounts_meterreading p "
+        "WHERE p.account_id = a.id AND p.period >= %(year_start)s AND p.period < %(period)s)"
+    )
     hundredths = "CAST(ROUND({} * 100) AS BIGINT)"
     billed = "SELECT 1 FROM billing_bill x WHERE x.account_id = a.id AND x.period = %(period)s"
     condition = f"NOT EXISTS ({billed})" if new_bills else f"EXISTS ({billed} AND x.run_id = %(run)s)"
@@ -168,7 +173,8 @@ def _bill_chunk(run: BillRun, bands: list[BandRow], *, after: int, upto: int, to
     due = due_on(period)
     with connection.cursor() as cursor:
         ctes, positional = _priced_cte(bands, _source(new_bills=True))
-        sql = f"""INSERT INTO billing_bill (account_id, period, tariff_id, kwh, amount, issued_on, due_on, late_fee, run_id)
+        sql = f"""INSERT INTO billing_bill
+            (account_id, period, tariff_id, kwh, amount, issued_on, due_on, late_fee, run_id)
         WITH {ctes}
         SELECT u.account_id, %(period)s, u.tariff_id, {_sql("money", "u.total_c", "100")},
                {_sql("money", _sql("div", "COALESCE(SUM(p.micro), 0) + 5000", "10000"), "100")},
@@ -187,31 +193,48 @@ def _bill_chunk(run: BillRun, bands: list[BandRow], *, after: int, upto: int, to
         FROM priced p JOIN billing_bill x ON x.account_id = p.account_id AND x.period = %(period)s
         WHERE p.kwh4 > 0"""
         cursor.execute(*_named(sql, positional, named))
-        _debit_and_settle(cursor, named | {"today": today, "now": timezone.now()})
+        issued_at = timezone.make_aware(datetime.combine(today, time(8)))
+        _debit_and_settle(cursor, named | {"today": today, "now": min(issued_at, timezone.now())})
     return issued
 
 
-def _debit_and_settle(cursor, named: dict) -> None:  # noqa: ANN001 - a DB-API cursor
+def _debit_and_settle(cursor, named: dict) -> None:
     """The chunk's ledger debits; zero bills and prepaid accounts still in credit are settled at once."""
     chunk = "run_id = %(run)s AND account_id > %(after)s AND account_id <= %(upto)s"
-    cursor.execute(*_named(f"""
+    cursor.execute(
+        *_named(
+            f"""
         INSERT INTO billing_ledgerentry (account_id, kind, amount, bill_id, note, created_at)
-        SELECT account_id, 'bill', -amount, id, '', %(now)s FROM billing_bill WHERE {chunk}""", [], named))
-    cursor.execute(*_named(f"""
+        SELECT account_id, 'bill', -amount, id, '', %(now)s FROM billing_bill WHERE {chunk}""",
+            [],
+            named,
+        )
+    )
+    cursor.execute(
+        *_named(
+            f"""
         UPDATE billing_bill SET paid_on = %(today)s WHERE {chunk} AND paid_on IS NULL AND (amount = 0 OR account_id IN (
             SELECT a.id FROM accounts_electricityaccount a WHERE a.is_prepaid AND a.id > %(after)s AND a.id <= %(upto)s
-            AND (SELECT SUM(e.amount) FROM billing_ledgerentry e WHERE e.account_id = a.id) >= 0))""", [], named))
+            AND (SELECT SUM(e.amount) FROM billing_ledgerentry e WHERE e.account_id = a.id) >= 0))""",
+            [],
+            named,
+        )
+    )
 
 
-def run_bills(period: date, *, chunk: int = CHUNK, progress: Callable[[int], None] | None = None) -> BillRun:
-    """Bill every account read in `period` that has no bill for it yet, resuming where a previous run stopped."""
+def run_bills(
+    period: date, *, chunk: int = CHUNK, progress: Callable[[int], None] | None = None, issued_on: date | None = None
+) -> BillRun:
+    """Bill every account read in `period` that has no bill for it yet, resuming where a previous run stopped.
+
+    `issued_on` (default today) is for the demo, which bills a past year."""
     period = period.replace(day=1)
     run, _created = BillRun.objects.get_or_create(period=period, defaults={"started_at": timezone.now()})
     bands = band_rows(period)
     if not bands:
         return run
     last = ElectricityAccount.objects.aggregate(last=Max("id"))["last"] or 0
-    after, today = run.last_account_id, timezone.localdate()
+    after, today = run.last_account_id, issued_on or timezone.localdate()
     while after < last:
         upto = min(after + chunk, last)
         with transaction.atomic():
@@ -223,4 +246,3 @@ def run_bills(period: date, *, chunk: int = CHUNK, progress: Callable[[int], Non
     BillRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), last_account_id=0)
     run.refresh_from_db()
     return run
-

@@ -56,9 +56,13 @@ def send_disconnection_notices(today: date) -> int:
     for rule in ArrearsRule.objects.in_effect(today):
         notice_from = today - timedelta(days=max(rule.disconnect_after_days - rule.notice_days, 0))
         due = Bill.objects.filter(paid_on__isnull=True, due_on__lte=notice_from)
-        accounts = ElectricityAccount.objects.filter(
-            customer_class=rule.customer_class, status=AccountStatus.ACTIVE, arrears_since__isnull=False
-        ).filter(pk__in=due.values("account_id")).select_related("linked_user")
+        accounts = (
+            ElectricityAccount.objects.filter(
+                customer_class=rule.customer_class, status=AccountStatus.ACTIVE, arrears_since__isnull=False
+            )
+            .filter(pk__in=due.values("account_id"))
+            .select_related("linked_user")
+        )
         sent += sum(actions.send_disconnection_notice(account, today=today) is not None for account in accounts)
     return sent
 

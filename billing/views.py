@@ -60,7 +60,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def account(request: HttpRequest, number: str) -> HttpResponse:
     account = _account(request, number)
     today = timezone.localdate()
-    page = Paginator(Bill.objects.filter(account=account).order_by("-period"), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(Bill.objects.filter(account=account).order_by("-period"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     owed, balance = ledger.owed(account, today), ledger.balance(account)
     context = {
         "account": account,
@@ -95,15 +97,24 @@ def bill(request: HttpRequest, pk: int) -> HttpResponse:
 @only_for(lambda user: user.is_authenticated)
 def bill_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     bill = get_object_or_404(Bill.objects.visible_to(request.user).select_related("account__customer", "tariff"), pk=pk)
-    return _pdf(pdf.bill_pdf(bill, request.build_absolute_uri(bill_url(bill))), f"bill-{bill.account.number}-{bill.period:%Y%m}.pdf")
+    return _pdf(
+        pdf.bill_pdf(bill, request.build_absolute_uri(bill_url(bill))),
+        f"bill-{bill.account.number}-{bill.period:%Y%m}.pdf",
+    )
 
 
 @only_for(lambda user: user.is_authenticated)
 def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     bill = get_object_or_404(
-        Bill.objects.visible_to(request.user).filter(paid_on__isnull=False).select_related("account__customer", "tariff"), pk=pk
+        Bill.objects.visible_to(request.user)
+        .filter(paid_on__isnull=False)
+        .select_related("account__customer", "tariff"),
+        pk=pk,
     )
-    return _pdf(pdf.invoice_pdf(bill, request.build_absolute_uri(bill_url(bill))), f"invoice-{bill.account.number}-{bill.period:%Y%m}.pdf")
+    return _pdf(
+        pdf.invoice_pdf(bill, request.build_absolute_uri(bill_url(bill))),
+        f"invoice-{bill.account.number}-{bill.period:%Y%m}.pdf",
+    )
 
 
 def bill_url(bill: Bill) -> str:
@@ -174,7 +185,7 @@ def counter_payment(request: HttpRequest, number: str) -> HttpResponse:
     return redirect("billing:account", number=number)
 
 
-def _supply_step(request: HttpRequest, number: str, step, done: str) -> HttpResponse:  # noqa: ANN001
+def _supply_step(request: HttpRequest, number: str, step, done: str) -> HttpResponse:
     account = _account(request, number)
     try:
         step(account, by=request.user)

@@ -127,7 +127,9 @@ def test_customers_may_not_see_the_arrears_list(client, alice):
 # --- API ---------------------------------------------------------------------------------------------------
 
 
-def test_the_api_lists_an_accounts_bills_and_one_with_its_lines(client, alice, home, year, django_assert_max_num_queries):
+def test_the_api_lists_an_accounts_bills_and_one_with_its_lines(
+    client, alice, home, year, django_assert_max_num_queries
+):
     client.force_login(alice)
     with django_assert_max_num_queries(6):
         response = client.get(reverse("api:bill-list"), {"account": home.number})
@@ -163,5 +165,7 @@ def test_the_callback_endpoint_refuses_a_bad_signature_and_credits_a_good_one_on
 
 def test_another_customer_cannot_start_a_payment_on_my_account(client, bob, home):
     client.force_login(bob)
-    response = client.post(reverse("api:payment-start"), {"account": home.number, "amount": "1.00"}, content_type="application/json")
+    response = client.post(
+        reverse("api:payment-start"), {"account": home.number, "amount": "1.00"}, content_type="application/json"
+    )
     assert response.status_code == 404
