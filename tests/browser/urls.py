@@ -62,3 +62,7 @@ MEETINGS = "complaints:meetings"
 MEETING = "complaints:meeting"
 MY_STUDY = "complaints:my-study"
 CASE = "complaints:case"
+# Billing (issue 14).
+BILLS = "billing:home"
+BILLS_OF_ACCOUNT = "billing:account"
+BILL = "billing:bill"
