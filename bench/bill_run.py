@@ -62,7 +62,8 @@ def insert_city(accounts: int) -> None:
         "WHEN n % 10 < 6 THEN 'ZJ-RES-TOU' ELSE 'ZJ-RES-TIER' END"
     )
     statements = [
-        "INSERT INTO accounts_department (code, name, kind, parent_id) VALUES ('B', '基准供电所', 'supply_station', NULL)",
+        "INSERT INTO accounts_department (code, name, kind, parent_id) "
+        "VALUES ('B', '基准供电所', 'supply_station', NULL)",
         "INSERT INTO accounts_servicegrid (code, name, area_type, department_id, manager_id) "
         "SELECT 'TQ' || lpad(g::text, 5, '0'), '基准' || g || '号台区', 'urban', d.id, NULL "
         "FROM generate_series(1, %(grids)s) g, accounts_department d",
@@ -100,9 +101,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     started = time.monotonic()
     insert_city(options.accounts)
-    print(
-        f"{options.accounts:,} accounts and {options.accounts * 6:,} readings inserted in {time.monotonic() - started:.1f} s"
-    )
+    seconds = time.monotonic() - started
+    print(f"{options.accounts:,} accounts and {options.accounts * 6:,} readings inserted in {seconds:.1f} s")
 
     from billing.models import Bill, BillLine
     from billing.run import run_bills
