@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.http.request import RawPostDataException
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
@@ -184,7 +185,13 @@ class CallbackApi(APIView):
     )
     def post(self, request: Request) -> Response:
         try:
-            payment = callbacks.receive(payment_gateway(), request.body, request.headers.get(SIGNATURE_HEADER, ""))
+            body = request.body  # the signature is over the raw bytes, so the body is read as sent
+        except RawPostDataException as error:  # a form body, already parsed by the input checks: not a gateway's
+            raise exceptions.ValidationError(
+                {SIGNATURE_HEADER: [_("The signature does not match the body.")]}
+            ) from error
+        try:
+            payment = callbacks.receive(payment_gateway(), body, request.headers.get(SIGNATURE_HEADER, ""))
         except (BadSignature, ValueError) as error:
             raise exceptions.ValidationError(
                 {SIGNATURE_HEADER: [_("The signature does not match the body.")]}
