@@ -199,3 +199,13 @@ def test_reconciliation_lists_what_the_gateway_and_the_ledger_disagree_on(billed
     report = reconciliation.reconcile(SandboxGateway(), date(2026, 2, 10))
     assert report.checked == 2
     assert report.mismatches == [{"reference": lost.reference, "problem": "charged_not_credited", "amount": "5.00"}]
+
+
+@time_machine.travel("2026-02-10 10:00 +0800")
+def test_an_adjustment_is_a_new_entry_with_its_reason_and_settles_what_it_covers(billed, home, mona):
+    with pytest.raises(ValidationError):
+        actions.adjust_balance(home, by=mona, amount=D("123.74"), note=" ")
+    actions.adjust_balance(home, by=mona, amount=D("123.74"), note="meter read too high last year")
+    billed.refresh_from_db()
+    assert billed.paid_on == date(2026, 2, 10)
+    assert LedgerEntry.objects.filter(account=home, kind=EntryKind.ADJUSTMENT).get().note.startswith("meter")
