@@ -32,6 +32,7 @@ from services.tariffs.models import Structure, Tariff, ThresholdPeriod
 from services.tariffs.pricing import DEFAULT_VALLEY_SHARE
 
 CHUNK = 50_000
+SCRATCH = "billing_run_chunk"  # the temporary table of one chunk's lines
 
 
 @dataclass(frozen=True)
@@ -133,26 +134,28 @@ def _priced_cte(bands: list[BandRow], source: str) -> tuple[str, list]:
     return sql, params
 
 
-def _source(*, new_bills: bool) -> str:
+def _source() -> str:
     """Each account of the chunk with its reading, its tariff and where its year's count stands.
 
-    The annual count is the sum of the year's earlier readings, read through the (account, period) index.
+    The annual count is the sum of the year's earlier readings of the chunk's accounts, grouped once (a range of
+    the (account, period) index) rather than looked up account by account.
     """
-    year_sum = (
-        "(SELECT SUM(p.total_kwh) FROM accounts_meterreading p "
-        "WHERE p.account_id = a.id AND p.period >= %(year_start)s AND p.period < %(period)s)"
-    )
     hundredths = "CAST(ROUND({} * 100) AS BIGINT)"
     billed = "SELECT 1 FROM billing_bill x WHERE x.account_id = a.id AND x.period = %(period)s"
-    condition = f"NOT EXISTS ({billed})" if new_bills else f"EXISTS ({billed} AND x.run_id = %(run)s)"
+    year = (
+        "SELECT p.account_id, SUM(p.total_kwh) AS kwh FROM accounts_meterreading p "
+        "WHERE p.account_id > %(after)s AND p.account_id <= %(upto)s "
+        "AND p.period >= %(year_start)s AND p.period < %(period)s GROUP BY p.account_id"
+    )
     return f"""
         SELECT a.id AS account_id, t.tariff_id, {hundredths.format("r.total_kwh")} AS total_c,
                {hundredths.format("r.valley_kwh")} AS valley_c,
-               CASE WHEN t.annual = 1 THEN COALESCE({hundredths.format(year_sum)}, 0) ELSE 0 END AS start_c
+               CASE WHEN t.annual = 1 THEN COALESCE({hundredths.format("y.kwh")}, 0) ELSE 0 END AS start_c
         FROM accounts_electricityaccount a
         JOIN tariffs t ON t.code = a.tariff_code
         JOIN accounts_meterreading r ON r.account_id = a.id AND r.period = %(period)s
-        WHERE a.id > %(after)s AND a.id <= %(upto)s AND a.status <> 'closed' AND {condition}"""
+        LEFT JOIN ({year}) y ON y.account_id = a.id
+        WHERE a.id > %(after)s AND a.id <= %(upto)s AND a.status <> 'closed' AND NOT EXISTS ({billed})"""
 
 
 def _named(sql: str, positional: list, named: dict) -> tuple[str, list]:
@@ -175,27 +178,31 @@ def _bill_chunk(run: BillRun, bands: list[BandRow], *, after: int, upto: int, to
         if connection.vendor == "postgresql":
             # A chunk is one set-based statement over many accounts: the web's 30 s limit is not its limit.
             cursor.execute("SET LOCAL statement_timeout = '10min'")
-        ctes, positional = _priced_cte(bands, _source(new_bills=True))
+        # The chunk's lines are computed once, into a temporary table the bills and their lines are read from.
+        cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
+        ctes, positional = _priced_cte(bands, _source())
+        sql = f"""CREATE TEMPORARY TABLE {SCRATCH} AS WITH {ctes}
+        SELECT u.account_id, u.tariff_id, u.total_c, p.tier, p.band, p.price_u, p.kwh4, p.micro
+        FROM usage u LEFT JOIN priced p ON p.account_id = u.account_id"""
+        cursor.execute(*_named(sql, positional, named))
         sql = f"""INSERT INTO billing_bill
             (account_id, period, tariff_id, kwh, amount, issued_on, due_on, late_fee, run_id)
-        WITH {ctes}
-        SELECT u.account_id, %(period)s, u.tariff_id, {_sql("money", "u.total_c", "100")},
-               {_sql("money", _sql("div", "COALESCE(SUM(p.micro), 0) + 5000", "10000"), "100")},
+        SELECT account_id, %(period)s, tariff_id, {_sql("money", "total_c", "100")},
+               {_sql("money", _sql("div", "COALESCE(SUM(micro), 0) + 5000", "10000"), "100")},
                %(today)s, %(due)s, 0, %(run)s
-        FROM usage u LEFT JOIN priced p ON p.account_id = u.account_id
-        GROUP BY u.account_id, u.tariff_id, u.total_c"""
-        cursor.execute(*_named(sql, positional, named | {"today": today, "due": due}))
+        FROM {SCRATCH} GROUP BY account_id, tariff_id, total_c"""
+        cursor.execute(*_named(sql, [], named | {"today": today, "due": due}))
         issued = cursor.rowcount
+        if issued:
+            sql = f"""INSERT INTO billing_billline (bill_id, tier, band, kwh, price, amount)
+            SELECT x.id, p.tier, p.band, {_sql("money", "p.kwh4", "10000")}, {_sql("money", "p.price_u", "10000")},
+                   {_sql("money", "p.micro", "1000000")}
+            FROM {SCRATCH} p JOIN billing_bill x ON x.account_id = p.account_id AND x.period = %(period)s
+            WHERE p.kwh4 > 0"""
+            cursor.execute(*_named(sql, [], named))
+        cursor.execute(f"DROP TABLE {SCRATCH}")
         if not issued:
             return 0
-        ctes, positional = _priced_cte(bands, _source(new_bills=False))
-        sql = f"""INSERT INTO billing_billline (bill_id, tier, band, kwh, price, amount)
-        WITH {ctes}
-        SELECT x.id, p.tier, p.band, {_sql("money", "p.kwh4", "10000")}, {_sql("money", "p.price_u", "10000")},
-               {_sql("money", "p.micro", "1000000")}
-        FROM priced p JOIN billing_bill x ON x.account_id = p.account_id AND x.period = %(period)s
-        WHERE p.kwh4 > 0"""
-        cursor.execute(*_named(sql, positional, named))
         issued_at = timezone.make_aware(datetime.combine(today, time(8)))
         _debit_and_settle(cursor, named | {"today": today, "now": min(issued_at, timezone.now())})
     return issued
