@@ -49,7 +49,8 @@ def _make_prepaid(seed: int) -> None:
         customer_class=CustomerClass.LV_RESIDENTIAL, status=AccountStatus.ACTIVE
     )
     accounts = accounts.exclude(linked_user__phone=DEMO_CUSTOMER_PHONE)
-    ids = [pk for pk in accounts.values_list("pk", flat=True) if (pk + seed) % PREPAID_EVERY == 0]
+    # Decided by the account's number, not its id: the same seed gives the same city however it was inserted.
+    ids = [pk for pk, number in accounts.values_list("pk", "number") if (int(number) + seed) % PREPAID_EVERY == 0]
     ElectricityAccount.objects.filter(pk__in=ids).update(is_prepaid=True)
     start = timezone.now() - timedelta(days=400)
     with connection.cursor() as cursor:
@@ -72,16 +73,17 @@ def _pay_in_bulk(seed: int, today: date) -> int:
     bills = Bill.objects.filter(paid_on__isnull=True, amount__gt=0, account__is_prepaid=False, due_on__lt=today)
     payments, fees, settled = [], [], []
     latest = Bill.objects.aggregate(latest=Max("period"))["latest"]
-    rows = bills.values_list("pk", "account_id", "amount", "due_on", "period")
-    for pk, account_id, amount, due, period in rows.iterator():
-        draw, days = 0 if account_id in demo else (pk * 7919 + seed) % 100, (pk * 31 + seed) % 20 + 1
+    rows = bills.values_list("pk", "account_id", "amount", "due_on", "period", "account__number")
+    for pk, account_id, amount, due, period, number in rows.iterator():
+        key = int(number) * 13 + period.year * 12 + period.month  # the bill's, whatever its id
+        draw, days = 0 if account_id in demo else (key * 7919 + seed) % 100, (key * 31 + seed) % 20 + 1
         if draw >= LATE or (account_id in demo and period == latest):
             continue  # never paid; the demo customer's last bill is left for them to pay in the demo
         late = draw >= ON_TIME
         paid_on = due + timedelta(days=days) if late else due - timedelta(days=days % 10)
         fee = fen(amount * Decimal("0.001") * days) if late else Decimal(0)
         at = timezone.make_aware(datetime.combine(paid_on, time(10)))
-        channel = CHANNELS[(pk + seed) % 3]
+        channel = CHANNELS[(key + seed) % 3]
         payments.append(Payment(
             reference=f"D{pk}", account_id=account_id, bill_id=pk, amount=amount + fee, channel=channel,
             gateway="counter" if channel == PaymentChannel.COUNTER else "sandbox", state=PaymentState.CONFIRMED,
@@ -108,12 +110,12 @@ def _pay_in_bulk(seed: int, today: date) -> int:
 def _disconnections(today: date) -> int:
     """Through the real actions: the oldest arrears are noticed and cut; two of them pay off, and each gets its
     reconnection application; one of those is already reconnected."""
-    staff = User.objects.filter(role=Role.DEPARTMENT_MANAGER).order_by("pk").first()
+    staff = User.objects.filter(role=Role.DEPARTMENT_MANAGER).order_by("username").first()
     if staff is None:
         return 0
     oldest = ElectricityAccount.objects.filter(
         arrears_since__lt=today - timedelta(days=40), status=AccountStatus.ACTIVE, linked_user__isnull=True
-    ).order_by("arrears_since", "pk")[:5]
+    ).order_by("arrears_since", "number")[:5]
     cut = []
     for account in oldest:
         notice = actions.send_disconnection_notice(account, today=today - timedelta(days=10))

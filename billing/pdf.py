@@ -85,7 +85,7 @@ def _render(title: str, url: str, rows: list[tuple[str, str]]) -> bytes:
 def bill_pdf(bill: Bill, url: str) -> bytes:
     """The bill: the account, the month, each line, the total and the due date."""
     with translation.override(translation.get_language()):
-        rows = [*_bill_rows(bill), (_("Due on"), f"{bill.due_on:%Y-%m-%d}")]
+        rows = [*_bill_rows(bill), (_("Pay by"), f"{bill.due_on:%Y-%m-%d}")]
         return _render(_("Electricity bill"), url, rows)
 
 
