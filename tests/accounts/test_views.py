@@ -558,6 +558,7 @@ def test_customer_navigation(client, alice):
         reverse("tariffs:calculator"),
         reverse("outlets:finder"),
         reverse("outlets:my-tickets"),
+        reverse("billing:home"),  # bills and payment (issue 14)
     }
 
 
@@ -588,6 +589,7 @@ def test_staff_navigation(client, charlie):
         reverse("outlets:finder"),
         reverse("outlets:counter"),
         reverse("outlets:statistics"),
+        reverse("billing:arrears"),  # billing (issue 14)
     }
 
 
