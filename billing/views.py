@@ -6,6 +6,7 @@ Every page runs a fixed number of queries whatever the number of bills.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib import messages
@@ -185,7 +186,7 @@ def counter_payment(request: HttpRequest, number: str) -> HttpResponse:
     return redirect("billing:account", number=number)
 
 
-def _supply_step(request: HttpRequest, number: str, step, done: str) -> HttpResponse:
+def _supply_step(request: HttpRequest, number: str, step: Callable[..., object], done: str) -> HttpResponse:
     account = _account(request, number)
     try:
         step(account, by=request.user)
