@@ -20,9 +20,11 @@ import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -55,7 +57,7 @@ def due_on(period: date) -> date:
     return date(year, month, min(settings.BILLING_DUE_DAY, calendar.monthrange(year, month)[1]))
 
 
-def _units(value, scale: int) -> int:
+def _units(value: Decimal | None, scale: int) -> int:
     return int(value * scale) if value is not None else 0
 
 
@@ -208,7 +210,7 @@ def _bill_chunk(run: BillRun, bands: list[BandRow], *, after: int, upto: int, to
     return issued
 
 
-def _debit_and_settle(cursor, named: dict) -> None:
+def _debit_and_settle(cursor: CursorWrapper, named: dict) -> None:
     """The chunk's ledger debits; zero bills and prepaid accounts still in credit are settled at once."""
     chunk = "run_id = %(run)s AND account_id > %(after)s AND account_id <= %(upto)s"
     cursor.execute(
