@@ -54,6 +54,7 @@ urlpatterns = [
     path("", include("services.notices.api_urls")),
     path("", include("services.enquiries.kb_api_urls")),
     path("", include("services.tariffs.api_urls")),
+    path("", include("billing.api_urls")),  # bills and payments (issue 14)
     path("", include("outlets.api_urls")),
     # In-sale (issue 12): /api/v1/business-applications/… and /api/v1/changes-of-use/.
     path("", include("services.connections.api_urls")),

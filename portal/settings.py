@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "services.connections",
     # Inspections of customers' electricity use and anomalies in the readings (issue 13).
     "services.inspections",
+    # Bills, the ledger, payments and arrears (issue 14): after services, before complaints in the arrows.
+    "billing",
     "outlets",
     "portal",
 ]
@@ -228,6 +230,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
     "scan-readings": {"task": "services.inspections.tasks.scan_readings", "schedule": 86400.0},
+    # Billing (issue 14): last month's bill run (once finished, a no-op), arrears and notices, reconciliation.
+    "run-bills": {"task": "billing.tasks.run_bills", "schedule": 3600.0},
+    "review-arrears": {"task": "billing.tasks.review_arrears", "schedule": 86400.0},
+    "reconcile-payments": {"task": "billing.tasks.reconcile_payments", "schedule": 86400.0},
 }
 
 # The anomaly rules' thresholds (services.inspections.anomalies): kWh, ratios and shares.
@@ -366,6 +372,19 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "95598@portal.local")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The SMS gateway (services.gateways): the default only records each message; a real one plugs in here.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "services.gateways.RecordingSmsBackend")
+
+# Billing (billing.gateways): the payment gateway's class; the sandbox's callback key; bills are due on this day of
+# the month after the month read; the company on bills and invoices.
+BILLING_GATEWAY = os.environ.get("BILLING_GATEWAY", "billing.gateways.SandboxGateway")
+BILLING_SANDBOX_SECRET = os.environ.get("BILLING_SANDBOX_SECRET", "sandbox-callback-key-not-for-production")
+BILLING_DUE_DAY = 25
+BILLING_COMPANY = {
+    "name": "国网台州供电公司",
+    "tax_id": "91331000MA28G0XXXX",
+    "address": "浙江省台州市椒江区市府大道",
+    "phone": "95598",
+    "bank": "中国工商银行台州分行 1207 0000 0000 0000 000",
+}
 # Where the portal is reached from outside: absolute links in e-mail and SMS (the return-visit link).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("notices/", include("services.notices.urls")),
     path("kb/", include("services.enquiries.kb_urls")),
     path("tariffs/", include("services.tariffs.urls")),
+    path("billing/", include("billing.urls")),  # bills and payment (issue 14)
     path("outlets/", include("outlets.urls")),
     path("kiosk/", include("outlets.kiosk.page_urls")),  # a kiosk receipt to print (outlets.kiosk.receipts)
     path("i18n/", include("django.conf.urls.i18n")),

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import AccountStatus, ElectricityAccount, ServiceGrid, User
+from accounts.models import AccountStatus, ElectricityAccount, ServiceGrid, Suspension, User
 from services import actions, attachments, notifications, routing, sla
 from services.actions import NewOrder, close_order, tell_customer
 from services.models import Clock, ClockState, Priority, Status, WorkOrder
@@ -135,7 +135,9 @@ def _phone_of(by: User, account: ElectricityAccount | None) -> str:
 
 
 def _triage(order: WorkOrder, fault: FaultReport, *, by: User, inside_premises: bool) -> WorkOrder:
-    if fault.fault_type in NO_POWER and order.account and order.account.status == AccountStatus.SUSPENDED:
+    # Only a cut for arrears (billing writes it) is the customer's to lift by paying; a suspension at the customer's
+    # request or a removed meter is not "cut for unpaid bills".
+    if fault.fault_type in NO_POWER and order.account and order.account.suspension == Suspension.ARREARS:
         guidance = _(
             "Supply to this account is cut for unpaid bills. Pay at a business hall, on the website or in the "
             "app; supply is reconnected within 24 hours of payment."

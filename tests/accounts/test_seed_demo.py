@@ -52,8 +52,17 @@ def seed_demo(accounts: int = 60, **options) -> str:
     return out.getvalue()
 
 
+def wipe_billing() -> None:
+    from billing.models import Bill, LedgerEntry, Payment
+
+    LedgerEntry.objects.all().delete()
+    Payment.objects.all().delete()
+    Bill.objects.all().delete()
+
+
 def wipe_accounts() -> None:
     WorkOrder.objects.all().delete()  # the demo's work orders protect their accounts and customers
+    wipe_billing()  # so do the demo's bills and payments (billing protects its money records)
     ElectricityAccount.objects.all().delete()
     Customer.objects.all().delete()
 

@@ -563,6 +563,7 @@ def test_customer_navigation(client, alice):
         # In-sale (issue 12): a new connection and a change of use, in the "New request" menu.
         reverse("services:apply-connection"),
         reverse("services:apply-change"),
+        reverse("billing:home"),  # bills and payment (issue 14)
     }
 
 
@@ -594,6 +595,7 @@ def test_staff_navigation(client, charlie):
         reverse("outlets:counter"),
         reverse("outlets:statistics"),
         reverse("services:connection-funnel"),  # in-sale (issue 12): a tool in "Work orders"
+        reverse("billing:arrears"),  # billing (issue 14)
     }
 
 

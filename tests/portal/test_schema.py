@@ -86,6 +86,14 @@ API_OPERATIONS = {
     "/api/v1/complaints/cases/{id}/assignments/": {"post": "complaint_cases_assign"},
     "/api/v1/complaints/cases/{id}/read/": {"post": "complaint_cases_read"},
     "/api/v1/complaints/cases/{id}/study/": {"get": "complaint_cases_study_status"},
+    # Billing (issue 14).
+    "/api/v1/kiosk/accounts/{number}/bills/": {"get": "kiosk_account_bills"},
+    "/api/v1/kiosk/accounts/{number}/payments/": {"post": "kiosk_start_payment"},
+    "/api/v1/bills/": {"get": "bills_list"},
+    "/api/v1/bills/{id}/": {"get": "bills_retrieve"},
+    "/api/v1/payments/": {"post": "payments_create"},
+    "/api/v1/payments/callback/": {"post": "payments_callback"},
+    "/api/v1/payments/{reference}/": {"get": "payments_retrieve"},
 }
 
 

@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from accounts import demo
 from accounts.models import Customer, Department, ElectricityAccount, MeterReading, Role, ServiceGrid, User
+from billing import demo as billing_demo
 from outlets import demo as outlets_demo
 from outlets.kiosk import demo as kiosk_demo
 from portal import demo_complaints, demo_library
@@ -92,6 +93,7 @@ class Command(BaseCommand):
         # Kiosks in the demo's halls, with heartbeats (outlets.kiosk.demo): after the outlets are seeded.
         kiosk_demo.seed_kiosks()
         inspections_demo.seed_inspections(seed=seed, orders=orders)  # issue 13: plans, inspections, planted anomalies
+        billing_demo.seed_billing(seed=seed)  # a year of bills and payments, arrears, prepaid accounts (issue 14)
         if not quiet:
             self._print_logins()
             self._print_counts(counts, added_orders, time.monotonic() - started)

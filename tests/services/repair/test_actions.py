@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from accounts.models import AccountStatus, AreaType, DepartmentKind, ElectricityAccount, Role
+from accounts.models import AccountStatus, AreaType, DepartmentKind, ElectricityAccount, Role, Suspension
 from services import actions
 from services.models import (
     Channel,
@@ -294,7 +294,9 @@ def test_a_customer_cannot_dispute_while_the_crew_is_still_on_site(alice, li, cl
 def test_no_power_on_an_account_cut_for_arrears_goes_to_the_customer_manager_with_payment_guidance(
     alice, grace, li, clock
 ):
-    ElectricityAccount.objects.filter(linked_user=alice).update(status=AccountStatus.SUSPENDED)
+    ElectricityAccount.objects.filter(linked_user=alice).update(
+        status=AccountStatus.SUSPENDED, suspension=Suspension.ARREARS
+    )
 
     order = report(alice)
 
@@ -308,8 +310,20 @@ def test_no_power_on_an_account_cut_for_arrears_goes_to_the_customer_manager_wit
     assert templates_to(li) == []
 
 
+def test_no_power_on_an_account_suspended_at_the_customers_request_is_not_triaged_as_arrears(alice, li, clock):
+    ElectricityAccount.objects.filter(linked_user=alice).update(
+        status=AccountStatus.SUSPENDED, suspension=Suspension.REQUEST
+    )
+
+    order = report(alice)
+
+    assert (order.status, order.fault.triage) == (Status.ASSIGNED, Triage.GRID)
+
+
 def test_a_fallen_line_on_an_account_cut_for_arrears_still_gets_a_crew(alice, li, clock):
-    ElectricityAccount.objects.filter(linked_user=alice).update(status=AccountStatus.SUSPENDED)
+    ElectricityAccount.objects.filter(linked_user=alice).update(
+        status=AccountStatus.SUSPENDED, suspension=Suspension.ARREARS
+    )
 
     order = report(alice, FaultType.DANGER)
 
@@ -488,7 +502,9 @@ def test_a_disputed_restoration_sends_a_crew_again_with_a_new_arrival_clock(alic
 
 
 def test_an_arrears_triage_the_customer_disputes_goes_to_a_crew(alice, li, clock):
-    ElectricityAccount.objects.filter(linked_user=alice).update(status=AccountStatus.SUSPENDED)
+    ElectricityAccount.objects.filter(linked_user=alice).update(
+        status=AccountStatus.SUSPENDED, suspension=Suspension.ARREARS
+    )
     order = report(alice)
 
     order = repair.dispute_restoration(order, by=alice, note="I paid yesterday")
