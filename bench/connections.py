@@ -48,9 +48,10 @@ def insert(applications: int) -> None:
             "due_at, warning_level, alert_at, breached_at, paused_at, stopped_at) "
             "SELECT o.id, 'stage:' || s.name, %s, 2, 'working_days', '[50, 75, 90]', "
             "CASE WHEN o.id %% 8 = 0 THEN 'breached' ELSE 'met' END, "
-            "o.opened_at + make_interval(days => s.n * 2), o.opened_at + make_interval(days => s.n * 2 + 2), 0, NULL, "
-            "CASE WHEN o.id %% 8 = 0 THEN o.opened_at + make_interval(days => s.n * 2 + 2) END, NULL, "
-            "o.opened_at + make_interval(days => s.n * 2, hours => (o.id %% 60)) "
+            "o.opened_at + make_interval(days => (s.n * 2)::int), "
+            "o.opened_at + make_interval(days => (s.n * 2 + 2)::int), 0, NULL, "
+            "CASE WHEN o.id %% 8 = 0 THEN o.opened_at + make_interval(days => (s.n * 2 + 2)::int) END, NULL, "
+            "o.opened_at + make_interval(days => (s.n * 2)::int, hours => (o.id %% 60)::int) "
             "FROM services_workorder o, unnest(%s::text[]) WITH ORDINALITY AS s(name, n) "
             "WHERE o.kind = 'business_application'",
             [policy, list(STAGES)],

@@ -155,3 +155,17 @@ def test_the_order_page_shows_no_raw_codes_for_stages(client, lv_application, ch
     assert response.status_code == 200
     assert "stage:acceptance" not in response.text and "Whole process (company&#x27;s time)" in response.text
     assert BusinessApplication.objects.count() == 1 and Status.WAITING_CUSTOMER
+
+
+def test_the_customer_reports_completion_only_during_construction(client, lv_application, alice, charlie, grace):
+    step = reverse("services:step", args=[lv_application.number, "report_completion"])
+    client.force_login(alice)
+    assert client.post(step).status_code == 409  # still at acceptance
+    actions.review_documents(lv_application, by=charlie, verdicts=ACCEPT_ALL)
+    order = actions.reply_supply_plan(
+        actions.accept_application(lv_application, by=charlie), by=grace, plan=pdf(), note=""
+    )
+    page = client.get(reverse("services:order", args=[order.number]))
+    assert step in page.text and reverse("services:step", args=[order.number, "submit_design"]) not in page.text
+    assert client.post(step).status_code == 302
+    assert WorkOrder.objects.get(pk=order.pk).status == Stage.FINAL_INSPECTION
