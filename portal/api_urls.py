@@ -55,6 +55,7 @@ urlpatterns = [
     path("", include("services.enquiries.kb_api_urls")),
     path("", include("services.tariffs.api_urls")),
     path("", include("outlets.api_urls")),
+    path("", include("dashboards.api_urls")),  # the dashboards' figures for a BI tool (issue 15)
     # Self-service kiosks (outlets.kiosk): device-authenticated, docs/kiosk-guide.md.
     path("kiosk/", include("outlets.kiosk.urls")),
 ]

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "services.enquiries",
     "services.tariffs",
     "outlets",
+    # Managers' dashboards, targets, scorecards (issue 15): may read every app; only portal imports it.
+    "dashboards",
     "portal",
 ]
 
@@ -216,6 +218,10 @@ CELERY_BEAT_SCHEDULE = {
     "open-monthly-meetings": {"task": "complaints.tasks.open_monthly_meetings", "schedule": 86400.0},
     "warn-overdue-actions": {"task": "complaints.tasks.warn_overdue_actions", "schedule": 3600.0},
     "refresh-complaint-figures": {"task": "complaints.tasks.refresh_complaint_figures", "schedule": 600.0},
+    # Dashboards: the recent days' daily figures; the monthly quality report (daily: it acts on the first
+    # working day of a month only, once per unit and month).
+    "refresh-daily-figures": {"task": "dashboards.tasks.refresh_daily_figures", "schedule": 600.0},
+    "send-monthly-reports": {"task": "dashboards.tasks.send_monthly_reports", "schedule": 3600.0},
 }
 
 # --- Authentication -------------------------------------------------------------------------------------
