@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from accounts import demo
 from accounts.models import Customer, Department, ElectricityAccount, MeterReading, Role, ServiceGrid, User
+from dashboards import demo as dashboards_demo
 from outlets import demo as outlets_demo
 from outlets.kiosk import demo as kiosk_demo
 from portal import demo_complaints, demo_library
@@ -88,6 +89,7 @@ class Command(BaseCommand):
         added_orders += presale.get("enquiries", 0)
         # Kiosks in the demo's halls, with heartbeats (outlets.kiosk.demo): after the outlets are seeded.
         kiosk_demo.seed_kiosks()
+        dashboards_demo.seed_dashboards(seed=seed)  # targets, external figures, the year's daily figures (issue 15)
         if not quiet:
             self._print_logins()
             self._print_counts(counts, added_orders, time.monotonic() - started)
