@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Department, Role, ServiceGrid, User
 from dashboards import actions, rollups
 from dashboards.models import ExternalFigure, ExternalMeasure, Target
+from services import figures as grid_figures
 
 # The company's annual targets (DOMAIN.md §8, §9): published commitments and the 台区 manager's assessment.
 COMPANY_TARGETS = {
@@ -44,6 +45,7 @@ def seed_dashboards(*, seed: int) -> dict[str, int]:
         return {}
     _targets(admin, root, today.year)
     external = _external(admin, random.Random(seed), today)
+    grid_figures.refresh_grid_figures()  # the customers per 台区 that 万户投诉率 and customer-hours read
     figures = rollups.rebuild(today - timedelta(days=400), today + timedelta(days=1))
     return {"targets": Target.objects.filter(year=today.year).count(), "external": external, "figures": figures}
 
