@@ -31,6 +31,9 @@ from dashboards.permissions import (
 from dashboards.tables import Table
 
 
+PAGE_ROWS = 100  # a scorecard page shows the first hundred of a ranking; its export holds them all
+
+
 def _may(what: str) -> object:
     return lambda user: may(user, what)
 
@@ -167,7 +170,8 @@ def scorecards_page(request: HttpRequest) -> HttpResponse:
     exported = _export(request, tables, scope.unit)
     if exported is not None:
         return exported
-    context |= {"tables": tables, "limit": 50}
+    shown = [Table(t.name, t.title, t.columns, t.rows[:PAGE_ROWS]) for t in tables]
+    context |= {"tables": shown, "limit": PAGE_ROWS, "capped": any(len(t.rows) > PAGE_ROWS for t in tables)}
     return render(request, "dashboards/scorecards.html", context)
 
 
