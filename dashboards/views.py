@@ -30,7 +30,6 @@ from dashboards.permissions import (
 )
 from dashboards.tables import Table
 
-
 PAGE_ROWS = 100  # a scorecard page shows the first hundred of a ranking; its export holds them all
 
 
