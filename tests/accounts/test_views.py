@@ -588,6 +588,7 @@ def test_staff_navigation(client, charlie):
         reverse("outlets:finder"),
         reverse("outlets:counter"),
         reverse("outlets:statistics"),
+        reverse("dashboards:my-scorecard"),  # their own scorecard, in the user menu (issue 15)
     }
 
 
