@@ -155,8 +155,15 @@ def seed(args: argparse.Namespace) -> dict[str, str]:
     figures = {"demo city s": f"{time.monotonic() - started:.1f}"}
     params = {"grids": args.grids, "orders": args.orders, "tickets": args.tickets}
     with connection.cursor() as cursor:
-        for name, sql in (("grids", GRIDS), ("orders", ORDERS), ("clocks", CLOCKS), ("visits", VISITS),
-                          ("faults", FAULTS), ("complaints", COMPLAINTS), ("tickets", TICKETS)):
+        for name, sql in (
+            ("grids", GRIDS),
+            ("orders", ORDERS),
+            ("clocks", CLOCKS),
+            ("visits", VISITS),
+            ("faults", FAULTS),
+            ("complaints", COMPLAINTS),
+            ("tickets", TICKETS),
+        ):
             started = time.monotonic()
             cursor.execute(_bound(sql, params))  # no parameters: `%` stays SQL's modulo
             figures[f"{name} rows"] = f"{cursor.rowcount} in {time.monotonic() - started:.1f} s"
@@ -168,6 +175,8 @@ def seed(args: argparse.Namespace) -> dict[str, str]:
 
 
 def rollups() -> dict[str, str]:
+    from io import StringIO
+
     from django.core.management import call_command
     from django.db import connection
 
@@ -175,7 +184,7 @@ def rollups() -> dict[str, str]:
 
     out = {}
     started = time.monotonic()
-    call_command("rebuild_rollups", days=400, verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("rebuild_rollups", days=400, verbosity=0, stdout=StringIO())
     out["rebuild 400 days s"] = f"{time.monotonic() - started:.1f}"
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE dashboards_dailyfigure")

@@ -84,15 +84,18 @@ class SummaryApi(APIView):
         period = periods.period_from(request.query_params, timezone.localdate())
         board = Board(queries.scope_for(unit), period)
         figures = []
+        names: dict[str, dict[str, str]] = {}  # each measure's key names, read once (no query per figure)
         for measure, key in sorted(set(board.now) | set(board.before)):
             definition = registry.get(measure)
             if definition is None:
                 continue
+            if definition.keys and key:
+                names.setdefault(measure, {k: str(v) for k, v in definition.keys().items()})
             figures.append(
                 {
                     "measure": measure,
                     "key": key,
-                    "label": definition.key_label(key),
+                    "label": names[measure].get(key, key) if measure in names else definition.key_label(key),
                     "value": board.value(measure, key=key),
                     "previous": board.value(measure, key=key, before=True),
                 }
@@ -142,7 +145,12 @@ class DailyApi(APIView):
         scope = queries.scope_for(unit)
         rows = (
             DailyFigure.objects.filter(
-                level=Level.DEPARTMENT, measure=measure, department_id__in=scope.ids, day__gte=start, day__lte=last
+                is_month=False,
+                level=Level.DEPARTMENT,
+                measure=measure,
+                department_id__in=scope.ids,
+                day__gte=start,
+                day__lte=last,
             )
             .values("day", "key")
             .annotate(numerator=Sum("numerator"), denominator=Sum("denominator"))

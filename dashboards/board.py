@@ -4,7 +4,7 @@ question a manager asks, for a unit's subtree and a period, compared with the pe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from math import sqrt
 
@@ -84,8 +84,7 @@ class Board:
         """The headline figures, each against the target in force for the unit, with its monthly trend."""
         in_force = targets.in_force(self.scope.unit.pk, self.period.start.year)
         codes = [code for code in HEADLINES if registry.get(code)]
-        year = date(self.period.start.year, 1, 1)
-        per_day = queries.daily(self.scope, year, date(year.year + 1, 1, 1), codes)
+        per_month = queries.months(self.scope, self.period.start.year, codes)
         cards = []
         for code in codes:
             measure = registry.get(code)
@@ -93,7 +92,7 @@ class Board:
             value = self.value(code)
             trend = [
                 measure.value(n, d, self.scope.accounts) if d or n else None
-                for n, d in queries.monthly(per_day.get(code, {})).values()
+                for n, d in per_month.get(code, {}).values()
             ]
             cards.append(
                 Card(

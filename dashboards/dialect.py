@@ -24,6 +24,12 @@ class Dialect:
             return f"CAST(({column} AT TIME ZONE '{self.tz}') AS date)"
         return f"date({column}, '{self.offset_hours:+d} hours')"
 
+    def month(self, column: str) -> str:
+        """The first day of a date column's month."""
+        if self.vendor == "postgresql":
+            return f"CAST(date_trunc('month', {column}) AS date)"
+        return f"date({column}, 'start of month')"
+
     def hour(self, column: str) -> str:
         """The local hour (0–23) of a timestamp column."""
         if self.vendor == "postgresql":

@@ -35,6 +35,9 @@ class DailyFigure(models.Model):
         ServiceGrid, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("service grid")
     )
     person = models.ForeignKey(User, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("person"))
+    # A month's row (day = its first day) sums the month's day rows: a year reads twelve rows per department and key,
+    # not 365 (dashboards.rollups writes both; dashboards.queries reads whole months from these).
+    is_month = models.BooleanField(_("whole month"), default=False)
     numerator = models.DecimalField(_("numerator"), max_digits=18, decimal_places=2)
     denominator = models.DecimalField(_("denominator"), max_digits=18, decimal_places=2)
 
@@ -43,8 +46,8 @@ class DailyFigure(models.Model):
         verbose_name_plural = _("daily figures")
         indexes = [
             # The dashboards: one level, a period, the departments of a subtree.
-            models.Index(fields=["level", "day", "measure"], name="figure_level_day_idx"),
-            models.Index(fields=["department", "level", "day"], name="figure_department_idx"),
+            models.Index(fields=["is_month", "level", "day", "measure"], name="figure_level_day_idx"),
+            models.Index(fields=["department", "is_month", "level", "day"], name="figure_department_idx"),
         ]
 
     def __str__(self) -> str:

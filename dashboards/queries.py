@@ -82,10 +82,22 @@ def scope_for(unit: Department) -> Scope:
     return scope
 
 
+def span(start: date, end: date) -> Q:
+    """The rows that sum to the days [start, end): month rows for the whole months, day rows for the edges."""
+    first = start if start.day == 1 else (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    last = end.replace(day=1)
+    if first >= last:
+        return Q(is_month=False, day__gte=start, day__lt=end)
+    rows = Q(is_month=True, day__gte=first, day__lt=last)
+    if start < first:
+        rows |= Q(is_month=False, day__gte=start, day__lt=first)
+    if last < end:
+        rows |= Q(is_month=False, day__gte=last, day__lt=end)
+    return rows
+
+
 def _rows(scope: Scope, period: Period, level: str = Level.DEPARTMENT) -> object:
-    return DailyFigure.objects.filter(
-        level=level, department_id__in=scope.ids, day__gte=period.start, day__lt=period.end
-    )
+    return DailyFigure.objects.filter(span(period.start, period.end), level=level, department_id__in=scope.ids)
 
 
 def totals(scope: Scope, period: Period) -> Sums:
@@ -125,7 +137,12 @@ def daily(scope: Scope, start: date, end: date, measures: list[str]) -> dict[str
     """The measures per day over [start, end): one query (the control charts and the targets' trend)."""
     rows = (
         DailyFigure.objects.filter(
-            level=Level.DEPARTMENT, department_id__in=scope.ids, day__gte=start, day__lt=end, measure__in=measures
+            level=Level.DEPARTMENT,
+            is_month=False,
+            department_id__in=scope.ids,
+            day__gte=start,
+            day__lt=end,
+            measure__in=measures,
         )
         .values_list("measure", "day")
         .annotate(n=Sum("numerator"), d=Sum("denominator"))
@@ -144,6 +161,25 @@ def weekly(per_day: dict[date, tuple[Decimal, Decimal]]) -> dict[date, tuple[Dec
         cell[0] += n
         cell[1] += d
     return {week: (cell[0], cell[1]) for week, cell in sorted(weeks.items())}
+
+
+def months(scope: Scope, year: int, measures: list[str]) -> dict[str, dict[date, tuple[Decimal, Decimal]]]:
+    """The measures per month of a year, from the month rows: one query (the cards' trend)."""
+    rows = (
+        DailyFigure.objects.filter(
+            is_month=True,
+            level=Level.DEPARTMENT,
+            department_id__in=scope.ids,
+            day__year=year,
+            measure__in=measures,
+        )
+        .values_list("measure", "day")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+    )
+    result: dict[str, dict[date, tuple[Decimal, Decimal]]] = defaultdict(dict)
+    for measure, day, n, d in rows:
+        result[measure][day] = (n or ZERO, d or ZERO)
+    return {measure: dict(sorted(per.items())) for measure, per in result.items()}
 
 
 def monthly(per_day: dict[date, tuple[Decimal, Decimal]]) -> dict[date, tuple[Decimal, Decimal]]:
@@ -174,7 +210,7 @@ def of_person(person_id: int, period: Period, measures: list[str]) -> dict[str, 
     """One person's own figures, wherever they were credited: one query."""
     rows = (
         DailyFigure.objects.filter(
-            Q(person_id=person_id), level=Level.PERSON, day__gte=period.start, day__lt=period.end, measure__in=measures
+            span(period.start, period.end), person_id=person_id, level=Level.PERSON, measure__in=measures
         )
         .values_list("measure")
         .annotate(n=Sum("numerator"), d=Sum("denominator"))

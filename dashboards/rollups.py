@@ -37,8 +37,8 @@ def _statement(measure: registry.Measure, level: str, dialect: Dialect) -> str:
     )
     return (
         f"INSERT INTO {DailyFigure._meta.db_table} "
-        "(measure, key, level, day, department_id, grid_id, person_id, numerator, denominator) "
-        f"SELECT %s, {key}, %s, day, {department}, {grid}, {person}, SUM(num), SUM(den) "
+        "(measure, key, level, day, department_id, grid_id, person_id, is_month, numerator, denominator) "
+        f"SELECT %s, {key}, %s, day, {department}, {grid}, {person}, %s, SUM(num), SUM(den) "
         f"FROM ({measure.source(dialect)}) s WHERE day IS NOT NULL AND {_NOT_NULL[Level(level)]} IS NOT NULL "
         f"GROUP BY {groups}"
     )
@@ -47,9 +47,34 @@ def _statement(measure: registry.Measure, level: str, dialect: Dialect) -> str:
 def _params(sql: str, measure: str, level: str, since: object, until: object) -> tuple[str, list[object]]:
     """The statement with positional placeholders, and its parameters in their order."""
     bounds = {"since": since, "until": until}
-    params: list[object] = [measure, level]
+    params: list[object] = [measure, level, False]
     params += [bounds[name] for name in _PARAM.findall(sql)]
     return _PARAM.sub("%s", sql), params
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _months(cursor: object, dialect: Dialect, since: date, until: date, codes: list[str]) -> int:
+    """Recompute the month rows of every month the days [since, until) touch, from the day rows."""
+    first, end = _month_start(since), _next_month(until - timedelta(days=1))
+    DailyFigure.objects.filter(is_month=True, day__gte=first, day__lt=end, measure__in=codes).delete()
+    table = DailyFigure._meta.db_table
+    month = dialect.month("day")
+    marks = ", ".join(["%s"] * len(codes))
+    cursor.execute(
+        f"INSERT INTO {table} (measure, key, level, day, department_id, grid_id, person_id, is_month, numerator, "
+        f"denominator) SELECT measure, key, level, {month}, department_id, grid_id, person_id, %s, SUM(numerator), "
+        f"SUM(denominator) FROM {table} WHERE NOT is_month AND day >= %s AND day < %s AND measure IN ({marks}) "
+        f"GROUP BY measure, key, level, {month}, department_id, grid_id, person_id",
+        [True, first, end, *codes],
+    )
+    return max(cursor.rowcount, 0)
 
 
 def rebuild(since: date, until: date, *, measures: list[str] | None = None) -> int:
@@ -59,13 +84,14 @@ def rebuild(since: date, until: date, *, measures: list[str] | None = None) -> i
     chosen = [m for m in registry.MEASURES.values() if measures is None or m.code in measures]
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
-        stale = DailyFigure.objects.filter(day__gte=since, day__lt=until)
+        stale = DailyFigure.objects.filter(is_month=False, day__gte=since, day__lt=until)
         stale.filter(measure__in=[m.code for m in chosen]).delete()
         for measure in chosen:
             for level in measure.levels:
                 sql, params = _params(_statement(measure, level, dialect), measure.code, level, start, end)
                 cursor.execute(sql, params)
                 written += max(cursor.rowcount, 0)
+        written += _months(cursor, dialect, since, until, [m.code for m in chosen])
     return written
 
 

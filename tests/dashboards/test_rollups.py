@@ -9,7 +9,9 @@ from tests.dashboards.conftest import DAY, closed_order
 
 
 def _sum(measure: str, **filters: object) -> tuple[Decimal, Decimal]:
-    totals = DailyFigure.objects.filter(measure=measure, **filters).aggregate(n=Sum("numerator"), d=Sum("denominator"))
+    totals = DailyFigure.objects.filter(measure=measure, is_month=False, **filters).aggregate(
+        n=Sum("numerator"), d=Sum("denominator")
+    )
     return totals["n"], totals["d"]
 
 
@@ -17,7 +19,7 @@ def test_on_time_counts_met_clocks_of_stopped_clocks_per_department_grid_and_per
     assert _sum("on_time", level=Level.DEPARTMENT, department=station) == (3, 4)
     assert _sum("on_time", level=Level.GRID, grid=grid) == (3, 4)
     assert _sum("on_time", level=Level.PERSON, person=charlie) == (3, 4)
-    row = DailyFigure.objects.filter(measure="on_time", department=station).first()
+    row = DailyFigure.objects.filter(measure="on_time", department=station, is_month=False).first()
     assert row.key == "service_application|resolution" and row.day == DAY.date()
 
 
@@ -60,3 +62,20 @@ def test_the_beat_task_refreshes_the_recent_days(db, grid, station, time_machine
 
     assert refresh_daily_figures() > 0
     assert _sum("on_time", level=Level.DEPARTMENT, department=station) == (1, 1)
+
+
+def test_a_month_row_sums_its_days_and_a_period_reads_whole_months_from_them(figures, station):
+    from datetime import date
+
+    from dashboards.queries import span
+
+    month = DailyFigure.objects.get(measure="on_time", level=Level.DEPARTMENT, department=station, is_month=True)
+    assert month.day == date(2026, 6, 1) and (month.numerator, month.denominator) == (3, 4)
+    rows = DailyFigure.objects.filter(
+        span(date(2026, 5, 20), date(2026, 7, 1)), measure="on_time", department=station, level="d"
+    )
+    assert [(row.is_month, row.day) for row in rows] == [(True, date(2026, 6, 1))]
+    inside = DailyFigure.objects.filter(
+        span(date(2026, 6, 5), date(2026, 6, 20)), measure="on_time", department=station, level="d"
+    )
+    assert [(row.is_month, row.day) for row in inside] == [(False, date(2026, 6, 10))]
