@@ -8,9 +8,9 @@ for the events of [%(since)s, %(until)s) (two timestamps). dashboards.rollups su
 DailyFigure rows: per department always, per 台区 and per person when `levels` says so. The SELECT is written
 with dashboards.dialect's helpers (local day, minutes between two times) so it runs on PostgreSQL and SQLite.
 
-    from dashboards.registry import Measure, register
-    register(Measure(code="fee_recovery", label=_("Fee recovery"), unit=Unit.PERCENT, section=Section.BILLING,
-                     source=lambda d: f"SELECT '' AS key, {d.day('p.paid_at')} AS day, …", levels="dg"))
+    # billing/dashboard_measures.py (found by autodiscover(); billing imports nothing of dashboards)
+    MEASURES = [{"code": "fee_recovery", "label": _("Fee recovery"), "unit": "percent", "section": "billing",
+                 "source": lambda d: f"SELECT '' AS key, {d.day('p.paid_at')} AS day, …", "levels": "dg"}]
 """
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib import import_module
+from typing import Any
 
+from django.apps import apps
 from django.db.models import TextChoices
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +90,28 @@ MEASURES: dict[str, Measure] = {}
 def register(measure: Measure) -> None:
     """Add a measure (from an AppConfig.ready()); registering the same code twice keeps the first."""
     MEASURES.setdefault(measure.code, measure)
+
+
+DISCOVERED = "dashboard_measures"
+
+
+def autodiscover() -> None:
+    """Register the MEASURES of every installed app's `dashboard_measures` module (plain dicts of Measure's
+    fields, or Measure objects): an app to the right of `dashboards` adds figures without importing it."""
+    for config in apps.get_app_configs():
+        name = f"{config.name}.{DISCOVERED}"
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as missing:
+            if missing.name != name:
+                raise
+            continue
+        for row in getattr(module, "MEASURES", []):
+            register(row if isinstance(row, Measure) else Measure(**_fields(row)))
+
+
+def _fields(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "unit": Unit(row["unit"]).value}
 
 
 def get(code: str) -> Measure | None:

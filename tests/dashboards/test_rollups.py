@@ -79,3 +79,21 @@ def test_a_month_row_sums_its_days_and_a_period_reads_whole_months_from_them(fig
         span(date(2026, 6, 5), date(2026, 6, 20)), measure="on_time", department=station, level="d"
     )
     assert [(row.is_month, row.day) for row in inside] == [(False, date(2026, 6, 10))]
+
+
+def test_an_apps_dashboard_measures_module_is_discovered_without_the_app_importing_dashboards(monkeypatch):
+    import sys
+    import types
+
+    from dashboards.registry import MEASURES, autodiscover
+
+    module = types.ModuleType("outlets.dashboard_measures")
+    module.MEASURES = [
+        {"code": "test_found", "label": "Found", "unit": "count", "section": "test", "source": lambda d: ""}
+    ]
+    monkeypatch.setitem(sys.modules, "outlets.dashboard_measures", module)
+    try:
+        autodiscover()
+        assert MEASURES["test_found"].unit == "count" and MEASURES["test_found"].levels == "d"
+    finally:
+        MEASURES.pop("test_found", None)
