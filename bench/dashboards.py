@@ -249,12 +249,13 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=300_000)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--no-rebuild", action="store_true", help="with --reuse: keep the daily figures as they are")
     args = parser.parse_args()
     print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     if setup_django(args.reuse):
         for name, value in seed(args).items():
             print(f"{name}: {value}")
-    for name, value in rollups().items():
+    for name, value in ({} if args.no_rebuild else rollups()).items():
         print(f"{name}: {value}")
     from django.conf import settings
     from django.test import Client

@@ -21,7 +21,8 @@ from dashboards.periods import Period
 from dashboards.queries import ZERO, Scope, Sums
 from dashboards.tables import Row, Table, bar_chart
 from services import kinds
-from services.models import Clock
+from services.models import Clock, WorkOrder
+from services.models.orders import CLOSED
 
 HEADLINES = [
     "on_time",
@@ -135,10 +136,14 @@ class Board:
 
     def late_open(self) -> Table:
         """Orders still open and already late, by kind: a live count, not a rollup."""
+        # Open orders of the subtree (their partial index) whose running clock is past due: the late clocks as a
+        # subquery, not a join counted distinct (bench/dashboards.py: 180 → 40 ms among 500,000 orders).
+        late = Clock.objects.filter(state="running", due_at__lt=timezone.now()).values("order_id")
         rows = (
-            Clock.objects.filter(state="running", due_at__lt=timezone.now(), order__department_id__in=self.scope.ids)
-            .values_list("order__kind")
-            .annotate(n=Count("order_id", distinct=True))
+            WorkOrder.objects.filter(pk__in=late, department_id__in=self.scope.ids)
+            .exclude(status__in=CLOSED)
+            .values_list("kind")
+            .annotate(n=Count("pk"))
             .order_by("-n")
         )
         table = Table("late", _("Still open and late"), [_("Kind"), _("Orders")])
