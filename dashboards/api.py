@@ -89,8 +89,8 @@ class SummaryApi(APIView):
             definition = registry.get(measure)
             if definition is None:
                 continue
-            if definition.keys and key:
-                names.setdefault(measure, {k: str(v) for k, v in definition.keys().items()})
+            if definition.keys and key and measure not in names:
+                names[measure] = {k: str(v) for k, v in definition.keys().items()}
             figures.append(
                 {
                     "measure": measure,

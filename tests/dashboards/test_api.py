@@ -24,6 +24,18 @@ def test_the_daily_figures_are_scoped_and_checked(client, figures, sam, west):
     assert client.get(url, {"measure": "on_time", "start": "2024-01-01", "end": "2026-01-01"}).status_code == 400
 
 
+def test_the_company_figures_name_each_breakdown_without_a_query_per_figure(
+    client, figures, mona, django_assert_max_num_queries
+):
+    from complaints.models import ComplaintCategory
+
+    ComplaintCategory.objects.get_or_create(code="test_cat", defaults={"name": "测试"})
+    client.force_login(mona)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("api:figures-summary"), {"period": "month", "on": DAY.date().isoformat()})
+    assert {f["label"] for f in response.json()["figures"] if f["measure"] == "characteristic"} >= {"Timeliness"}
+
+
 def test_the_figures_api_is_for_managers_only(client, charlie):
     client.force_login(charlie)
     assert client.get(reverse("api:figures-measures")).status_code == 403
