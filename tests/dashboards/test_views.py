@@ -100,3 +100,14 @@ def test_the_menu_offers_the_dashboard_to_managers_only(client, figures, sam, ch
         f'href="{reverse("dashboards:dashboard")}"'
         not in client.get(reverse("dashboards:my-scorecard")).content.decode()
     )
+
+
+def test_the_targets_page_and_a_persons_scorecard_read_a_fixed_number_of_queries(
+    client, figures, sam, charlie, django_assert_max_num_queries
+):
+    client.force_login(sam)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("dashboards:targets")).status_code == 200
+    client.force_login(charlie)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("dashboards:my-scorecard"), JUNE).status_code == 200
