@@ -8,18 +8,20 @@ from datetime import timedelta
 from decimal import Decimal
 from math import sqrt
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import ServiceGrid
+from complaints.models.meetings import ImprovementAction
 from dashboards import queries, registry, targets
 from dashboards.models import ChartNote, Level
 from dashboards.periods import Period
 from dashboards.queries import ZERO, Scope, Sums
 from dashboards.tables import Row, Table, bar_chart
+from outlets.models import Kiosk
 from services import kinds
 from services.models import Clock, WorkOrder
 from services.models.orders import CLOSED
@@ -153,6 +155,24 @@ class Board:
             table.rows.append(
                 Row(str(kind.label if kind else kind_code), [n], link=f"{queue}?kind={kind_code}&sla_state=breached")
             )
+        return table
+
+    def now_open(self) -> Table:
+        """Live counts: improvement actions still open (and overdue), kiosks online of those in service."""
+        today = timezone.localdate()
+        actions = ImprovementAction.objects.filter(meeting__department_id__in=self.scope.ids).open()
+        kiosks = Kiosk.objects.filter(outlet__department_id__in=self.scope.ids).in_service()
+        counts = actions.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+        devices = kiosks.aggregate(
+            all=Count("pk"), silent=Count("pk", filter=Q(pk__in=kiosks.silent(timezone.now()).values("pk")))
+        )
+        table = Table("now", _("Now"), [_("Figure"), _("Count")])
+        actions_url = reverse("complaints:actions")
+        table.rows += [
+            Row(_("Open improvement actions"), [counts["open"]], link=actions_url),
+            Row(_("Overdue improvement actions"), [counts["overdue"]], link=actions_url),
+            Row(_("Kiosks online"), [f"{devices['all'] - devices['silent']} / {devices['all']}"]),
+        ]
         return table
 
     def by_unit(self) -> Table:
@@ -329,6 +349,7 @@ class Board:
         return [
             self.time_by_kind(),
             self.late_open(),
+            self.now_open(),
             self.by_unit(),
             self.repair(),
             self.summary("satisfaction", _("Return visits and satisfaction"), ["visit_rate", "satisfaction"]),

@@ -38,6 +38,8 @@ def test_the_company_sees_every_unit_and_compares_with_the_month_before(client, 
     units = next(t for t in page.context["tables"] if t.name == "units")
     assert [row.label for row in units.rows] == ["城东供电所", "城西供电所"]
     assert [row.cells[0] for row in units.rows] == [75, 0]
+    now = next(t for t in page.context["tables"] if t.name == "now")
+    assert [row.cells[0] for row in now.rows] == [0, 0, "0 / 0"]
     kinds = next(t for t in page.context["tables"] if t.name == "time")
     assert kinds.rows[0].link == reverse("services:closed-orders") + "?kind=service_application"
     assert "Service application" in kinds.rows[0].label or kinds.rows[0].label
