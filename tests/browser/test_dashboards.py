@@ -28,12 +28,25 @@ def demo_city() -> None:
     call_command("seed_demo", accounts=60, orders=30, verbosity=0, stdout=StringIO(), stderr=StringIO())
 
 
+def from_user_menu(tab, path: str) -> None:
+    """Open the user menu (on a phone, once the collapsed bar has finished opening) and follow its link."""
+    page = tab.page
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        page.locator("#main-nav.show:not(.collapsing)").wait_for(state="visible")
+    link = page.locator(f'header a[href="{path}"]').first
+    link.locator("xpath=ancestor::li[contains(@class, 'dropdown')]/*[@data-bs-toggle='dropdown']").click()
+    link.wait_for(state="visible")
+    tab.click(f'header a[href="{path}"]')
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_dashboard_walk(open_tab, demo_city, language: str, width: int) -> None:
     manager = open_tab(language, width)
     manager.sign_in(urls.url(urls.LOGIN), "manager", DEMO_PASSWORD)
-    manager.nav(urls.url(urls.DASHBOARD))
+    from_user_menu(manager, urls.url(urls.DASHBOARD))
     manager.check("01-dashboard-year")
     assert manager.page.locator("canvas[data-dashboard-chart]").count() > 3
     manager.page.select_option("select[name=period]", "month")
@@ -42,12 +55,12 @@ def test_dashboard_walk(open_tab, demo_city, language: str, width: int) -> None:
     manager.click("#units tbody th a")
     assert "unit=" in manager.page.url
     manager.check("03-station")
-    manager.nav(urls.url(urls.SCORECARDS))
+    from_user_menu(manager, urls.url(urls.SCORECARDS))
     manager.check("04-scorecards")
-    manager.nav(urls.url(urls.TARGETS))
+    from_user_menu(manager, urls.url(urls.TARGETS))
     manager.check("05-targets")
 
     grid = open_tab(language, width)
     grid.sign_in(urls.url(urls.LOGIN), "grid", DEMO_PASSWORD)
-    grid.nav(urls.url(urls.MY_SCORECARD))
+    from_user_menu(grid, urls.url(urls.MY_SCORECARD))
     grid.check("06-my-scorecard")
