@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import ratelimits
 from accounts.models import Department, ServiceGrid
 from accounts.permissions import only_for
 from dashboards import actions, exports, imports, periods, queries, registry, scorecards, targets
@@ -30,7 +31,18 @@ from dashboards.permissions import (
 )
 from dashboards.tables import Table
 
+WRITES = "dashboards_writes"  # settings.RATE_LIMITS: every POST here counts one hit per user
 PAGE_ROWS = 100  # a scorecard page shows the first hundred of a ranking; its export holds them all
+
+
+def _over_limit(request: HttpRequest) -> HttpResponse | None:
+    """Count the user's write; past the limit, a 429 page and nothing changes."""
+    key = f"user:{request.user.pk}"
+    if ratelimits.is_limited(WRITES, key):
+        context = {"message": ratelimits.refusal_message(WRITES)}
+        return render(request, "dashboards/limited.html", context, status=429)
+    ratelimits.hit(WRITES, key)
+    return None
 
 
 def _may(what: str) -> object:
@@ -97,6 +109,8 @@ def report(request: HttpRequest) -> HttpResponse:
 def annotate(request: HttpRequest) -> HttpResponse:
     """Note why a control chart's point lies where it does (for the unit shown)."""
     unit = unit_for(request.user, request.POST.get("unit"))
+    if limited := _over_limit(request):
+        return limited
     form = NoteForm(request.POST)
     if form.is_valid():
         actions.annotate_point(by=request.user, department=unit, **form.cleaned_data)
@@ -110,6 +124,8 @@ def annotate(request: HttpRequest) -> HttpResponse:
 def targets_page(request: HttpRequest) -> HttpResponse:
     """The year's targets of the manager's units, set or tightened down the tree, against the actual."""
     units = _units(request)
+    if request.method == "POST" and (limited := _over_limit(request)):
+        return limited
     form = TargetForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         try:
@@ -195,6 +211,8 @@ def my_scorecard(request: HttpRequest) -> HttpResponse:
 @only_for(_may(IMPORT_FIGURES))
 def import_figures(request: HttpRequest) -> HttpResponse:
     """Upload a month's data collection, line-loss and fee-recovery figures per 台区 (all rows or none)."""
+    if request.method == "POST" and (limited := _over_limit(request)):
+        return limited
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():

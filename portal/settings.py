@@ -288,6 +288,8 @@ RATE_LIMITS = {
 }
 # Complaints (issue 9): how many complaints, reports and praises one customer may file in a day.
 RATE_LIMITS["complaint_filing"] = (int(os.environ.get("COMPLAINT_FILING_LIMIT", "10")), timedelta(days=1))
+# Dashboards (issue 15): targets set, figures imported and chart notes written, per user (dashboards.views).
+RATE_LIMITS["dashboards_writes"] = (int(os.environ.get("DASHBOARDS_WRITE_LIMIT", "300")), RATE_LIMIT_WINDOW)
 
 # --- Language and time ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

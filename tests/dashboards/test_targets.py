@@ -58,3 +58,13 @@ def test_the_dashboard_shows_red_amber_green_against_the_target_in_force(client,
     page = client.get(reverse("dashboards:dashboard"), {"period": "month", "on": "2026-06-10"})
     card = next(c for c in page.context["cards"] if c.measure.code == "on_time")
     assert card.target == Decimal("99") and card.rag == "red"
+
+
+def test_target_writes_are_limited_per_user(client, company_target, sam, station, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "dashboards_writes": (1, settings.RATE_LIMIT_WINDOW)}
+    client.force_login(sam)
+    data = {"measure": "on_time", "year": 2026, "department": station.code, "value": "99.5"}
+    assert client.post(reverse("dashboards:targets"), data).status_code == 302
+    refused = client.post(reverse("dashboards:targets"), {**data, "value": "99.9"})
+    assert refused.status_code == 429
+    assert Target.objects.get(department=station).value == Decimal("99.5")
