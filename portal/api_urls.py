@@ -60,6 +60,7 @@ urlpatterns = [
     path("", include("services.connections.api_urls")),
     # Inspections of electricity use and anomaly flags (issue 13).
     path("inspections/", include("services.inspections.api_urls")),
+    path("", include("dashboards.api_urls")),  # the dashboards' figures for a BI tool (issue 15)
     # Self-service kiosks (outlets.kiosk): device-authenticated, docs/kiosk-guide.md.
     path("kiosk/", include("outlets.kiosk.urls")),
 ]

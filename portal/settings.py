@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     # Bills, the ledger, payments and arrears (issue 14): after services, before complaints in the arrows.
     "billing",
     "outlets",
+    # Managers' dashboards, targets, scorecards (issue 15): may read every app; only portal imports it.
+    "dashboards",
     "portal",
 ]
 
@@ -234,6 +236,10 @@ CELERY_BEAT_SCHEDULE = {
     "run-bills": {"task": "billing.tasks.run_bills", "schedule": 3600.0},
     "review-arrears": {"task": "billing.tasks.review_arrears", "schedule": 86400.0},
     "reconcile-payments": {"task": "billing.tasks.reconcile_payments", "schedule": 86400.0},
+    # Dashboards: the recent days' daily figures; the monthly quality report (daily: it acts on the first
+    # working day of a month only, once per unit and month).
+    "refresh-daily-figures": {"task": "dashboards.tasks.refresh_daily_figures", "schedule": 600.0},
+    "send-monthly-reports": {"task": "dashboards.tasks.send_monthly_reports", "schedule": 3600.0},
 }
 
 # The anomaly rules' thresholds (services.inspections.anomalies): kWh, ratios and shares.
@@ -319,6 +325,8 @@ RATE_LIMITS["complaint_filing"] = (int(os.environ.get("COMPLAINT_FILING_LIMIT", 
 RATE_LIMITS["connection_filing"] = (int(os.environ.get("CONNECTION_FILING_LIMIT", "30")), timedelta(days=1))
 # Inspections (issue 13): writes (checklists, findings, flag reviews) per user (services.inspections.limits).
 RATE_LIMITS["inspections"] = (int(os.environ.get("INSPECTIONS_WRITE_LIMIT", "600")), RATE_LIMIT_WINDOW)
+# Dashboards (issue 15): targets set, figures imported and chart notes written, per user (dashboards.views).
+RATE_LIMITS["dashboards_writes"] = (int(os.environ.get("DASHBOARDS_WRITE_LIMIT", "300")), RATE_LIMIT_WINDOW)
 
 # --- Language and time ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -27,6 +27,7 @@ urlpatterns = [
     path("billing/", include("billing.urls")),  # bills and payment (issue 14)
     path("outlets/", include("outlets.urls")),
     path("kiosk/", include("outlets.kiosk.page_urls")),  # a kiosk receipt to print (outlets.kiosk.receipts)
+    path("dashboards/", include("dashboards.urls")),  # managers' dashboards, targets, scorecards (issue 15)
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api_urls")),

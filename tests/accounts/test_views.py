@@ -596,6 +596,7 @@ def test_staff_navigation(client, charlie):
         reverse("outlets:statistics"),
         reverse("services:connection-funnel"),  # in-sale (issue 12): a tool in "Work orders"
         reverse("billing:arrears"),  # billing (issue 14)
+        reverse("dashboards:my-scorecard"),  # their own scorecard, in the user menu (issue 15)
     }
 
 

@@ -69,6 +69,10 @@ API_OPERATIONS = {
     "/api/v1/outlets/statistics/": {"get": "outlets_statistics"},
     "/api/v1/outlets/{code}/board/": {"get": "outlets_board"},
     "/api/v1/outlets/{code}/tickets/": {"post": "outlets_take_ticket"},
+    # Managers' figures for a BI tool (issue 15).
+    "/api/v1/figures/": {"get": "figures_summary"},
+    "/api/v1/figures/measures/": {"get": "figures_measures"},
+    "/api/v1/figures/daily/": {"get": "figures_daily"},
     # Complaint analysis meetings, improvement actions and the typical-case library (issue 9).
     "/api/v1/complaints/meetings/": {"get": "complaint_meetings_list", "post": "complaint_meetings_open"},
     "/api/v1/complaints/meetings/{id}/": {"get": "complaint_meetings_detail"},

@@ -17,6 +17,7 @@ from tqdm import tqdm
 from accounts import demo
 from accounts.models import Customer, Department, ElectricityAccount, MeterReading, Role, ServiceGrid, User
 from billing import demo as billing_demo
+from dashboards import demo as dashboards_demo
 from outlets import demo as outlets_demo
 from outlets.kiosk import demo as kiosk_demo
 from portal import demo_complaints, demo_library
@@ -94,6 +95,7 @@ class Command(BaseCommand):
         kiosk_demo.seed_kiosks()
         inspections_demo.seed_inspections(seed=seed, orders=orders)  # issue 13: plans, inspections, planted anomalies
         billing_demo.seed_billing(seed=seed)  # a year of bills and payments, arrears, prepaid accounts (issue 14)
+        dashboards_demo.seed_dashboards(seed=seed)  # targets, external figures, the year's daily figures (issue 15)
         if not quiet:
             self._print_logins()
             self._print_counts(counts, added_orders, time.monotonic() - started)

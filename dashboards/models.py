@@ -1,0 +1,127 @@
+"""The dashboards' tables: daily figures (the rollup), targets cascaded down the departments, figures imported
+from outside the portal, and notes on control-chart points."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department, ServiceGrid, User
+
+
+class Level(models.TextChoices):
+    DEPARTMENT = "d", _("Department")  # the dashboards read these
+    GRID = "g", _("Service grid")  # the 台区 manager's scorecard
+    PERSON = "p", _("Person")  # the staff scorecards
+
+
+class DailyFigure(models.Model):
+    """One measure's numerator and denominator for one day and one department (or 台区, or person).
+
+    Written only by dashboards.rollups (INSERT … SELECT per measure); a ratio is SUM(numerator) / SUM(denominator)
+    over any set of rows, so a period and a department subtree add up without reading an order.
+    """
+
+    measure = models.CharField(_("measure"), max_length=40)
+    # The measure's breakdown (kind|clock, characteristic, category, channel, outlet, hour); blank at grid and
+    # person level, where only the total is kept.
+    key = models.CharField(_("breakdown"), max_length=80, blank=True)
+    level = models.CharField(_("level"), max_length=1, choices=Level.choices, default=Level.DEPARTMENT)
+    day = models.DateField(_("day"))
+    department = models.ForeignKey(
+        Department, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("department")
+    )
+    grid = models.ForeignKey(
+        ServiceGrid, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("service grid")
+    )
+    person = models.ForeignKey(User, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("person"))
+    # A month's row (day = its first day) sums the month's day rows: a year reads twelve rows per department and key,
+    # not 365 (dashboards.rollups writes both; dashboards.queries reads whole months from these).
+    is_month = models.BooleanField(_("whole month"), default=False)
+    numerator = models.DecimalField(_("numerator"), max_digits=18, decimal_places=2)
+    denominator = models.DecimalField(_("denominator"), max_digits=18, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("daily figure")
+        verbose_name_plural = _("daily figures")
+        indexes = [
+            # The dashboards: one level, a period, the departments of a subtree.
+            models.Index(fields=["is_month", "level", "day", "measure"], name="figure_level_day_idx"),
+            models.Index(fields=["department", "is_month", "level", "day"], name="figure_department_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.key} {self.day}"
+
+
+class Target(models.Model):
+    """An annual target (方针目标) of one measure for one department or one 台区, with its owner."""
+
+    measure = models.CharField(_("measure"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("year"))
+    department = models.ForeignKey(Department, models.CASCADE, related_name="+", verbose_name=_("department"))
+    grid = models.ForeignKey(
+        ServiceGrid, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("service grid")
+    )
+    value = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+    owner = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("owner"))
+    set_by = models.ForeignKey(User, models.SET_NULL, null=True, related_name="+", verbose_name=_("set by"))
+    set_at = models.DateTimeField(_("set at"))
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["year", "measure", "department__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "year", "department"], condition=models.Q(grid=None), name="one_department_target"
+            ),
+            models.UniqueConstraint(fields=["measure", "year", "grid"], name="one_grid_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.year}: {self.value}"
+
+
+class ExternalMeasure(models.TextChoices):
+    DATA_COLLECTION = "data_collection", _("Data collection rate")  # 采集成功率, ≥ 99.92 %
+    LINE_LOSS = "line_loss", _("Line-loss compliance")  # 线损达标率, ≥ 96 %
+    FEE_RECOVERY = "fee_recovery", _("Fee recovery")  # 电费回收率, 100 %
+
+
+class ExternalFigure(models.Model):
+    """A monthly figure of one 台区 from outside the portal (metering, line loss, billing), imported."""
+
+    grid = models.ForeignKey(ServiceGrid, models.CASCADE, related_name="+", verbose_name=_("service grid"))
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    measure = models.CharField(_("measure"), max_length=20, choices=ExternalMeasure.choices)
+    value = models.DecimalField(_("value (%)"), max_digits=6, decimal_places=2)
+    imported_by = models.ForeignKey(User, models.SET_NULL, null=True, related_name="+", verbose_name=_("imported by"))
+    imported_at = models.DateTimeField(_("imported at"))
+
+    class Meta:
+        verbose_name = _("external figure")
+        verbose_name_plural = _("external figures")
+        constraints = [models.UniqueConstraint(fields=["grid", "month", "measure"], name="one_external_figure")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.month:%Y-%m}: {self.value}"
+
+
+class ChartNote(models.Model):
+    """A manager's note on one week's point of a control chart (why it is outside its limits)."""
+
+    measure = models.CharField(_("measure"), max_length=40)
+    week = models.DateField(_("week"), help_text=_("The Monday of the week."))
+    department = models.ForeignKey(Department, models.CASCADE, related_name="+", verbose_name=_("department"))
+    note = models.CharField(_("note"), max_length=300)
+    by = models.ForeignKey(User, models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("chart note")
+        verbose_name_plural = _("chart notes")
+        constraints = [models.UniqueConstraint(fields=["measure", "week", "department"], name="one_note_per_point")]
+
+    def __str__(self) -> str:
+        return self.note
