@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 class Unit(TextChoices):
     PERCENT = "percent", _("%")  # 100 × num / den
     MINUTES = "minutes", _("min")  # num / den (total minutes / events)
+    DAYS = "days", _("days")  # num / den (total days / events)
     COUNT = "count", _("count")  # num
     PER_10K = "per_10k", _("per 10,000 customers")  # 10,000 × num / the customers in scope
     HOURS = "hours", _("customer-hours")  # num

@@ -22,7 +22,8 @@ from dashboards.periods import Period
 from dashboards.queries import ZERO, Scope
 from dashboards.tables import Row, Table
 
-GRID_MEASURES = ["on_time", "satisfaction", "visit_rate", "company_fault"]
+# fee_recovery and rectifications_closed are billing's and the inspections' (their dashboard_measures.py).
+GRID_MEASURES = ["on_time", "satisfaction", "visit_rate", "company_fault", "rectifications_closed", "fee_recovery"]
 STAFF_MEASURES = ["orders_closed", "on_time", "satisfaction", "tickets_served", "praise", "accountability"]
 PENALTIES = {"company_fault": Decimal(5), "accountability": Decimal(5)}
 STAFF_ROLES = [Role.COUNTER_STAFF, Role.REPAIR_CREW, Role.GRID_MANAGER]
@@ -83,7 +84,11 @@ def grid_cards(scope: Scope, period: Period, *, manager: User | None = None) -> 
             f"{grid.code} {grid.name}", str(grid.manager.get_full_name() or grid.manager) if grid.manager else ""
         )
         card.figures = _figures(raw.get(grid.pk, {}), GRID_MEASURES)
-        card.figures |= {m.value: outside.get(grid.pk, {}).get(m.value) for m in ExternalMeasure}
+        # An imported figure stands beside the portal's own; where both exist (fee recovery from a billing
+        # system of record), the imported one is the figure the 台区 is assessed on.
+        imported = outside.get(grid.pk, {})
+        card.figures |= {m.value: imported[m.value] for m in ExternalMeasure if m.value in imported}
+        card.figures |= {m.value: None for m in ExternalMeasure if m.value not in card.figures}
         cards.append(card)
     return sorted(cards, key=lambda c: (-c.score, c.name))
 
@@ -119,4 +124,4 @@ def table(name: str, title: object, cards: list[Card], codes: list[str]) -> Tabl
     return result
 
 
-GRID_COLUMNS = [*GRID_MEASURES, *[m.value for m in ExternalMeasure]]
+GRID_COLUMNS = [*GRID_MEASURES, *[m.value for m in ExternalMeasure if m.value not in GRID_MEASURES]]
