@@ -20,7 +20,7 @@ from dashboards.dialect import Dialect
 from dashboards.registry import Measure, Section, Unit, register
 from outlets.models import Outlet, Ticket
 from services import kinds, sla
-from services.models import Clock, GridFigures, ReturnVisit, WorkOrder
+from services.models import Channel, Clock, GridFigures, ReturnVisit, WorkOrder
 from services.models.visits import QUALITY_CHARACTERISTICS
 from services.notices.models import NoticeGrid, OutageNotice
 from services.repair.models import FaultReport
@@ -168,7 +168,8 @@ def online_source(d: Dialect) -> str:
     return (
         f"SELECT '' AS key, {d.day('o.opened_at')} AS day, o.department_id, o.grid_id, NULL AS person_id, "
         f"CASE WHEN o.channel IN ('web', 'kiosk') THEN 1 ELSE 0 END AS num, 1 AS den "
-        f"FROM {t(WorkOrder)} o WHERE {_within('o.opened_at')}"
+        # Of the customers' requests: what the company opened itself (inspections) was asked for on no channel.
+        f"FROM {t(WorkOrder)} o WHERE {_within('o.opened_at')} AND o.channel <> '{Channel.COMPANY}'"
     )
 
 

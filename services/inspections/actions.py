@@ -62,7 +62,7 @@ def _open(
 ) -> WorkOrder:
     new = NewOrder(
         kind=INSPECTION,
-        channel=Channel.WEB,  # opened by the portal itself (a plan, a flag, a notice): no customer channel
+        channel=Channel.COMPANY,  # opened by the company (a plan, a flag, a notice): no customer channel
         description=description,
         sub_type=origin,
         customer_id=account.customer_id,

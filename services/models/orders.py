@@ -28,6 +28,9 @@ class Channel(models.TextChoices):
     LETTER = "letter", _("Letter")
     # Filed by a village convenience point's agent on a villager's behalf (outlets).
     CONVENIENCE_POINT = "convenience_point", _("Convenience point")
+    # Opened by the company itself, not asked for by a customer: a scheduled inspection, one a flag in the
+    # readings called for (services.inspections). Not a channel customers use: never in the online share.
+    COMPANY = "company", _("Opened by the company")
 
 
 class Status(models.TextChoices):
