@@ -1,6 +1,7 @@
 """The demo's outlets: a year of tickets with the hall's peaks, numbers unique per outlet and day, and the demo
 hall that moves by itself only when the demo setting is on."""
 
+import random
 from io import StringIO
 
 import pytest
@@ -8,6 +9,7 @@ import time_machine
 from django.core.management import call_command
 from django.db.models import Count
 from django.db.models.functions import ExtractHour
+from django.utils import timezone
 
 from accounts.models import ServiceGrid
 from outlets import tasks
@@ -48,3 +50,22 @@ def test_the_demo_hall_moves_only_with_the_setting(seeded, settings):
         moves = sum(tasks.move_demo_hall() for _ in range(6))
     assert moves > 0
     assert Ticket.objects.filter(outlet__code=DEMO_HALL, day="2026-11-18").exists()
+
+
+def test_a_demo_clerk_acting_on_a_stale_view_of_its_counter_does_nothing(seeded, settings):
+    """Two runs of the task at once (a backlog after a slow start): the second sees no current ticket where the
+    first has just called one, and does nothing rather than fail the task."""
+    from accounts.models import User
+    from outlets import queue
+    from outlets.demo import ROBOTS, _robot_step
+
+    settings.OUTLETS_DEMO_HALL = DEMO_HALL
+    with time_machine.travel("2026-11-18 22:00:00+08:00", tick=False):
+        for _ in range(6):
+            tasks.move_demo_hall()
+        counter = next(c for c in Outlet.objects.get(code=DEMO_HALL).counters.all() if queue.current_ticket(c))
+        clerk = User.objects.get(pk=counter.staffed_by_id)
+        assert clerk.username in ROBOTS
+        calls = Ticket.objects.filter(counter=counter).count()
+        assert _robot_step(counter, clerk, None, timezone.now(), random.Random(1)) == 0
+    assert Ticket.objects.filter(counter=counter).count() == calls
