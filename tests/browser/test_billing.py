@@ -6,17 +6,15 @@ account's page, confirms on the sandbox gateway's checkout page, and comes back 
 bill. Every page is checked by Tab.check (conftest.py).
 """
 
-from importlib import import_module
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
 from accounts.demo import DEMO_CUSTOMER_PHONE, DEMO_PASSWORD
 from billing.models import Bill, Payment, PaymentState
-from services.models import SlaPolicy
 from tests.browser import urls
+from tests.browser.reference import reload_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -27,11 +25,7 @@ WIDTHS = [1280, 390]
 @pytest.fixture
 def demo_city() -> None:
     """The small demo city; a transactional test's flush empties the migrations' rows, so they are put back."""
-    if not SlaPolicy.objects.exists():
-        import_module("services.migrations.0002_default_policies").load_defaults(apps, None)
-    import_module("complaints.migrations.0002_reference_data").load(apps, None)
-    import_module("services.tariffs.migrations.0002_default_tariffs").load(apps, None)
-    import_module("billing.migrations.0002_rules_and_business_tariffs").load(apps, None)
+    reload_reference_data()
     call_command("seed_demo", accounts=60, orders=30, verbosity=0, stdout=StringIO(), stderr=StringIO())
 
 

@@ -4,18 +4,17 @@ routed to checks the documents and marks the property proof missing; the custome
 (一次性告知) on the application's page, with every stage, who works it and its due date, and uploads the proof.
 Every page is checked by Tab.check (conftest.py)."""
 
-from importlib import import_module
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
 from accounts.demo import DEMO_CUSTOMER_PHONE, DEMO_PASSWORD
 from accounts.models import User
 from services.connections.models import Stage
-from services.models import SlaPolicy, Status, WorkOrder
+from services.models import Status, WorkOrder
 from tests.browser import urls
+from tests.browser.reference import reload_reference_data
 from tests.browser.test_complaints import act
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -28,10 +27,7 @@ PDF = {"name": "proof.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\
 @pytest.fixture
 def demo_city() -> None:
     """The small demo city; a transactional test's flush empties the migrations' rows, so they are put back."""
-    if not SlaPolicy.objects.exists():
-        import_module("services.migrations.0002_default_policies").load_defaults(apps, None)
-    if not SlaPolicy.objects.filter(order_kind="business_application").exists():
-        import_module("services.connections.migrations.0002_stage_and_whole_process_policies").load(apps, None)
+    reload_reference_data()
     call_command("seed_demo", accounts=60, orders=30, verbosity=0, stdout=StringIO(), stderr=StringIO())
 
 

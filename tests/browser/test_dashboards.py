@@ -2,16 +2,14 @@
 it from the user menu on a year of the demo city, picks a month, drills down to a station, reads the
 scorecards and the targets; `grid` reads their own scorecard. Every page is checked by Tab.check (conftest.py)."""
 
-from importlib import import_module
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
 from accounts.demo import DEMO_PASSWORD
-from services.models import SlaPolicy
 from tests.browser import urls
+from tests.browser.reference import reload_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -22,9 +20,7 @@ WIDTHS = [1280, 390]
 @pytest.fixture
 def demo_city() -> None:
     """The small demo city (with its dashboards' targets and daily figures, seeded by seed_demo)."""
-    if not SlaPolicy.objects.exists():
-        import_module("services.migrations.0002_default_policies").load_defaults(apps, None)
-    import_module("complaints.migrations.0002_reference_data").load(apps, None)
+    reload_reference_data()
     call_command("seed_demo", accounts=60, orders=30, verbosity=0, stdout=StringIO(), stderr=StringIO())
 
 

@@ -6,18 +6,17 @@ action bar, and look at the anomaly flags. Every page is checked by Tab.check (c
 """
 
 from datetime import timedelta
-from importlib import import_module
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
 from services.inspections.models import Inspection, Rectification
-from services.models import SlaPolicy, Status
+from services.models import Status
 from tests.browser import urls
+from tests.browser.reference import reload_reference_data
 from tests.browser.test_complaints import act
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -29,10 +28,7 @@ WIDTHS = [1280, 390]
 @pytest.fixture
 def demo_city() -> None:
     """The small demo city; a transactional test's flush empties the migrations' rows, so they are put back."""
-    if not SlaPolicy.objects.exists():
-        import_module("services.migrations.0002_default_policies").load_defaults(apps, None)
-    import_module("complaints.migrations.0002_reference_data").load(apps, None)
-    import_module("services.inspections.migrations.0002_reference_data").load(apps, None)
+    reload_reference_data()
     call_command("seed_demo", accounts=60, orders=30, verbosity=0, stdout=StringIO(), stderr=StringIO())
 
 

@@ -6,18 +6,16 @@ assigned to them and marks it read with a takeaway. Every page is checked by tes
 """
 
 from datetime import timedelta
-from importlib import import_module
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
-from complaints.models import AnalysisMeeting, ComplaintCategory, ImprovementAction, MeetingStatus, StudyRecord
-from services.models import SlaPolicy
+from complaints.models import AnalysisMeeting, ImprovementAction, MeetingStatus, StudyRecord
 from tests.browser import urls
+from tests.browser.reference import reload_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -28,10 +26,7 @@ WIDTHS = [1280, 390]
 @pytest.fixture
 def demo_city() -> None:
     """The demo city with a year of complaints, meetings and cases (see tests/browser/test_walk.py)."""
-    if not SlaPolicy.objects.exists():
-        import_module("services.migrations.0002_default_policies").load_defaults(apps, None)
-    if not ComplaintCategory.objects.exists():  # flushed by an earlier transactional test, like the policies
-        import_module("complaints.migrations.0002_reference_data").load(apps, None)
+    reload_reference_data()
     call_command("seed_demo", accounts=60, orders=30, verbosity=0, stdout=StringIO(), stderr=StringIO())
 
 

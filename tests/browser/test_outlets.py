@@ -3,21 +3,19 @@ opens its page; a clerk signs in to a counter, issues, calls and serves a ticket
 call by itself (its live part polls) with big text."""
 
 from datetime import datetime, time, timedelta
-from importlib import import_module
 from io import StringIO
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
 from outlets.demo import DEMO_HALL
 from outlets.models import Counter, Ticket, TicketStatus
-from services.models import SlaPolicy
 from services.sla import WorkingCalendar
 from tests.browser import urls
+from tests.browser.reference import reload_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -37,8 +35,7 @@ def hall_hours():
 
 @pytest.fixture
 def demo_city(hall_hours) -> None:
-    if not SlaPolicy.objects.exists():
-        import_module("services.migrations.0002_default_policies").load_defaults(apps, None)
+    reload_reference_data()
     call_command("seed_demo", accounts=60, orders=0, verbosity=0, stdout=StringIO(), stderr=StringIO())
 
 

@@ -3,18 +3,15 @@ notices by area; the demo customer types a question, sees the knowledge base's s
 it answered the question, then sends another question as an enquiry; anyone works out a year's bills in the
 tariff calculator, and the customer opens the guide of their own account."""
 
-from importlib import import_module
-
 import pytest
-from django.apps import apps
 
 from accounts.demo import DEMO_CUSTOMER_PHONE, DEMO_PASSWORD
 from accounts.models import ElectricityAccount
 from services.enquiries.models import ENQUIRY, Article
-from services.models import SlaPolicy, WorkOrder
+from services.models import WorkOrder
 from services.notices.models import OutageNotice
-from services.tariffs.models import Tariff
 from tests.browser import urls
+from tests.browser.reference import reload_reference_data
 from tests.browser.test_walk import demo_city  # noqa: F401 (the README's demo city, as a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -24,10 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 def reference_data() -> None:
     """A transactional test's flush empties the rows migrations load: put back the tariffs and the enquiries'
     answer policies the way their migrations do (as demo_city does for the backbone's policies)."""
-    if not Tariff.objects.exists():
-        import_module("services.tariffs.migrations.0002_default_tariffs").load(apps, None)
-    if not SlaPolicy.objects.filter(order_kind=ENQUIRY).exists():
-        import_module("services.enquiries.migrations.0002_answer_policy_and_search_index").load(apps, None)
+    reload_reference_data()
 
 
 LANGUAGES = ["zh-hans", "en"]

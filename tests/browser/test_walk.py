@@ -7,17 +7,16 @@ in Messages. Every page on the
 way is checked by tests/browser/conftest.py (Tab.check) and saved as a screenshot.
 """
 
-from importlib import import_module
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
 from accounts.demo import DEMO_CUSTOMER_PHONE, DEMO_PASSWORD
 from services.delivery import deliver_notifications
-from services.models import Notification, NotificationState, ReturnVisit, SlaPolicy, Status, WorkOrder
+from services.models import Notification, NotificationState, ReturnVisit, Status, WorkOrder
 from tests.browser import urls
+from tests.browser.reference import reload_reference_data
 from tests.services.test_views import PNG
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -33,8 +32,7 @@ def demo_city() -> None:
     A transactional test's flush also empties the time-limit policies that migration 0002 loads; a city without
     them would show no deadlines, so they are put back the way the migration does it.
     """
-    if not SlaPolicy.objects.exists():
-        import_module("services.migrations.0002_default_policies").load_defaults(apps, None)
+    reload_reference_data()
     call_command("seed_demo", accounts=60, orders=30, verbosity=0, stdout=StringIO(), stderr=StringIO())
 
 
