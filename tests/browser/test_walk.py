@@ -30,10 +30,13 @@ def demo_city() -> None:
     """A small demo city from the real seed: the README's logins, the customer's two homes, open orders.
 
     A transactional test's flush also empties the time-limit policies that migration 0002 loads; a city without
-    them would show no deadlines, so they are put back the way the migration does it.
+    them would show no deadlines, so they are put back the way the migration does it. The seed's own messages
+    (the customer's applications, bills…) are delivered at once, as the demo's worker does within seconds: the
+    inbox lists by arrival, and the walk's messages must arrive after them, not in one batch with them.
     """
     reload_reference_data()
     call_command("seed_demo", accounts=60, orders=30, verbosity=0, stdout=StringIO(), stderr=StringIO())
+    deliver()
 
 
 def deliver() -> None:
