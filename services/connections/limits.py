@@ -8,9 +8,6 @@ come in a few rounds at most), short of a script filling the outbox and the file
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from rest_framework.request import Request
-from rest_framework.throttling import BaseThrottle
-from rest_framework.views import APIView
 
 from accounts import ratelimits
 from accounts.models import User
@@ -20,24 +17,14 @@ SCOPE = "connection_filing"
 
 def allow(user: User | AnonymousUser) -> bool:
     """Count one write by the user; False once the user's allowance for the window is used up."""
-    key = f"user:{user.pk}"
-    if ratelimits.is_limited(SCOPE, key):
-        return False
-    ratelimits.hit(SCOPE, key)
-    return True
+    return ratelimits.allow_write(SCOPE, user)
 
 
 def refusal_message() -> str:
     return ratelimits.refusal_message(SCOPE)
 
 
-class FilingThrottle(BaseThrottle):
+class FilingThrottle(ratelimits.UserWriteThrottle):
     """The API's side of the same limit: reads are not counted."""
 
-    def allow_request(self, request: Request, view: APIView) -> bool:
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return True
-        return allow(request.user)
-
-    def wait(self) -> float:
-        return ratelimits._limit(SCOPE)[1].total_seconds()
+    scope = SCOPE
