@@ -160,6 +160,14 @@ def _source() -> str:
         WHERE a.id > %(after)s AND a.id <= %(upto)s AND a.status <> 'closed' AND NOT EXISTS ({billed})"""
 
 
+def _chunk_end(after: int, chunk: int, last: int) -> int:
+    """The id of the `chunk`-th account after `after` (at most `last`): a chunk holds `chunk` accounts whatever
+    gaps the ids have. Id ranges of `chunk` width would run a transaction per gap where ids are sparse (deleted
+    accounts, a sequence that moved on), each one empty."""
+    ids = ElectricityAccount.objects.filter(id__gt=after).order_by("id").values_list("id", flat=True)
+    return min(next(iter(ids[chunk - 1 : chunk]), last), last)
+
+
 def _named(sql: str, positional: list, named: dict) -> tuple[str, list]:
     """Turn %(name)s placeholders into positional ones after the VALUES' own."""
     params = list(positional)
@@ -248,7 +256,7 @@ def run_bills(
     last = ElectricityAccount.objects.aggregate(last=Max("id"))["last"] or 0
     after, today = run.last_account_id, issued_on or timezone.localdate()
     while after < last:
-        upto = min(after + chunk, last)
+        upto = _chunk_end(after, chunk, last)
         with transaction.atomic():
             issued = _bill_chunk(run, bands, after=after, upto=upto, today=today)
             BillRun.objects.filter(pk=run.pk).update(last_account_id=upto, bills=F("bills") + issued)

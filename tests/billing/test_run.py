@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import time_machine
 
+from accounts.models import ElectricityAccount
 from billing import ledger
 from billing.models import Band, Bill, BillLine, BillRun, LedgerEntry
 from billing.run import due_on, run_bills
@@ -122,6 +123,18 @@ def test_a_run_that_stopped_resumes_after_the_last_chunk_it_committed(home, bob)
     assert list(Bill.objects.values_list("account", flat=True)) == [other.pk]  # alice's was before the stop
     run_bills(date(2026, 1, 1), chunk=1)  # a finished run starts from the beginning again: alice's is billed
     assert Bill.objects.count() == 2
+
+
+def test_a_chunk_holds_that_many_accounts_however_sparse_their_ids(home):
+    far = ElectricityAccount.objects.get(pk=home.pk)
+    far.pk, far.number, far.linked_user, far.linked_at = home.pk + 10_000, "3300009999", None, None
+    far.save(force_insert=True)
+    read(home, date(2026, 1, 1), "100.00")
+    read(far, date(2026, 1, 1), "100.00")
+    chunks = []
+    run_bills(date(2026, 1, 1), chunk=1, progress=chunks.append)
+    assert chunks == [1, 1]  # one transaction per account, none for the 9,999 ids between them
+    assert set(Bill.objects.values_list("account", flat=True)) == {home.pk, far.pk}
 
 
 def test_a_prepaid_account_in_credit_has_its_bill_settled_by_the_run(home):
