@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import F, IntegerField, QuerySet
-from django.db.models.functions import Mod
+from django.db.models import BigIntegerField, IntegerField, QuerySet
+from django.db.models.functions import Cast, Mod
 from django.utils import timezone
 
 from accounts.models import AccountStatus, Department, ElectricityAccount
@@ -38,8 +38,10 @@ def due_accounts(plan: InspectionPlan, period_start: date) -> QuerySet[Electrici
         accounts = accounts.filter(grid__department__in=Department.objects.subtree_of(plan.department))
     if plan.sample_percent < 100:
         # A stable pseudo-random sample: the same accounts on every run of the period, others the next period.
+        # Drawn from the account number, not the id: the same accounts in a city rebuilt from the same records.
         seed = period_start.toordinal() % 97
-        bucket = Mod(F("pk") * 7919 + seed * 104729, 100, output_field=IntegerField())
+        number = Cast("number", BigIntegerField())  # ten digits (accounts.models.account_number_validator)
+        bucket = Mod(number * 7919 + seed * 104729, 100, output_field=IntegerField())
         accounts = accounts.alias(bucket=bucket).filter(bucket__lt=plan.sample_percent)
     done = Inspection.objects.filter(plan=plan, period_start=period_start).values("account_id")
     return accounts.exclude(pk__in=done).order_by("pk")

@@ -216,15 +216,13 @@ def test_a_customer_links_a_demo_account_with_its_identity_number():
 
 
 def test_the_same_seed_builds_the_same_city_whatever_the_chunk_size():
-    # Without orders: the chunk size is the accounts' seeding, and billing's demo cuts homes only in a city with
-    # orders (test_demo_orders holds the orders to the same seed).
-    seed_demo(chunk_size=7, orders=0)
+    seed_demo(chunk_size=7)
     first = city_snapshot()
     wipe_accounts()
-    seed_demo(orders=0)
+    seed_demo()
     assert city_snapshot() == first
     wipe_accounts()
-    seed_demo(seed=SEED + 1, orders=0)
+    seed_demo(seed=SEED + 1)
     other = city_snapshot()
     assert other["accounts"] != first["accounts"] and other["readings"] != first["readings"]
     assert other["staff"] != first["staff"]
