@@ -50,7 +50,7 @@ class PortalBoundField(forms.BoundField):
 
 
 def _bootstrap_class(widget: forms.Widget) -> str:
-    if isinstance(widget, forms.CheckboxInput):
+    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):  # RadioSelect: each option's input
         return "form-check-input"
     if isinstance(widget, forms.Select):
         return "form-select"
