@@ -37,8 +37,9 @@ from services.inspections.models import (
     Rectification,
     RectificationStatus,
     TheftCase,
+    TheftOutcome,
 )
-from services.inspections.permissions import may
+from services.inspections.permissions import may, theft_cases_for
 from services.models import EventKind, Priority, Status, WorkOrder
 from services.models.orders import Channel
 
@@ -334,6 +335,44 @@ def _open_theft_case(order: WorkOrder, row: Finding, finding: NewFinding) -> The
         dedupe=f"theft_case:{case.pk}",
     )
     return case
+
+
+def close_theft_case(
+    case: TheftCase, *, by: User, outcome: str, recovered_kwh: Decimal | None = None, note: str = ""
+) -> TheftCase:
+    """The manager's conclusion on a theft case in their scope: confirmed, with the energy the customer is to pay
+    back (what the bill for it is, is billing's), or unfounded, with the reason. A closed case stays closed."""
+    _require(by, "close_theft")
+    note = note.strip()
+    errors = {}
+    if outcome not in TheftOutcome.values:
+        errors["outcome"] = _("Choose the outcome.")
+    elif outcome == TheftOutcome.CONFIRMED and not (recovered_kwh and recovered_kwh > 0):
+        errors["recovered_kwh"] = _("Enter the energy the customer is to pay back.")
+    elif outcome == TheftOutcome.UNFOUNDED and recovered_kwh:
+        errors["recovered_kwh"] = _("No energy is recovered when no theft was found.")
+    if not note:
+        errors["note"] = _("Write the conclusion: what was established, and on what evidence.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        case = theft_cases_for(by).select_for_update().filter(pk=case.pk).first()
+        if case is None:
+            raise PermissionDenied(_("This case is not in your scope."))
+        if case.is_closed:
+            raise TheftCaseClosed(case)
+        case.outcome, case.recovered_kwh, case.closing_note = outcome, recovered_kwh or None, note
+        case.closed_at, case.closed_by = timezone.now(), by
+        case.save(update_fields=["outcome", "recovered_kwh", "closing_note", "closed_at", "closed_by"])
+    return case
+
+
+class TheftCaseClosed(Exception):
+    """A theft case closed already (409)."""
+
+    def __init__(self, case: TheftCase) -> None:
+        self.message = _("This case was closed already: %(outcome)s.") % {"outcome": case.get_outcome_display()}
+        super().__init__(self.message)
 
 
 def complete_inspection(order: WorkOrder, *, by: User, result: str = "") -> WorkOrder:

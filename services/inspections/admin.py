@@ -50,7 +50,7 @@ class RectificationAdmin(admin.ModelAdmin):
 
 @admin.register(TheftCase)
 class TheftCaseAdmin(admin.ModelAdmin):
-    list_display = ["account", "department", "estimated_unbilled_kwh", "opened_at", "is_closed"]
+    list_display = ["account", "department", "estimated_unbilled_kwh", "opened_at", "outcome", "closed_at"]
     raw_id_fields = ["finding", "account"]
 
 

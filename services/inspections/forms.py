@@ -20,6 +20,7 @@ from services.inspections.models import (
     Outcome,
     Rule,
     Severity,
+    TheftOutcome,
 )
 from services.inspections.permissions import INSPECTORS
 from services.models import Status
@@ -143,6 +144,19 @@ class FlagFilterForm(PortalFormMixin, forms.Form):
 
 class DismissForm(PortalFormMixin, forms.Form):
     reason = forms.CharField(label=_("Why it is not an anomaly"), max_length=500)
+
+
+class CloseTheftCaseForm(PortalFormMixin, forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=TheftOutcome.choices, widget=forms.RadioSelect)
+    recovered_kwh = forms.DecimalField(
+        label=_("Energy to recover (kWh)"),
+        max_digits=12,
+        decimal_places=1,
+        min_value=0,
+        required=False,
+        help_text=_("When theft is confirmed: the energy the customer is to pay back."),
+    )
+    note = forms.CharField(label=_("Conclusion"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class OpenInspectionForm(PortalFormMixin, forms.Form):

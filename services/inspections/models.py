@@ -290,6 +290,11 @@ class Rectification(models.Model):
         return f"{self.account_id} {self.due_on}"
 
 
+class TheftOutcome(models.TextChoices):
+    CONFIRMED = "confirmed", _("Theft confirmed")
+    UNFOUNDED = "unfounded", _("No theft found")
+
+
 class TheftCase(models.Model):
     """A confidential case of suspected theft (窃电) for the department manager: only inspectors and managers
     see it (services.inspections.permissions)."""
@@ -301,15 +306,41 @@ class TheftCase(models.Model):
         _("estimated unbilled energy (kWh)"), max_digits=12, decimal_places=1, validators=[MinValueValidator(0)]
     )
     opened_at = models.DateTimeField(_("opened at"))
-    is_closed = models.BooleanField(_("closed"), default=False)
+    # The manager's conclusion (services.inspections.actions.close_theft_case): confirmed with the energy the
+    # customer is to pay back, or unfounded with the reason.
+    outcome = models.CharField(_("outcome"), max_length=12, choices=TheftOutcome.choices, blank=True)
+    recovered_kwh = models.DecimalField(
+        _("energy to recover (kWh)"), max_digits=12, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )  # fmt: skip
+    closing_note = models.TextField(_("conclusion"), max_length=2000, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("closed by")
+    )
 
     class Meta:
         verbose_name = _("theft case")
         verbose_name_plural = _("theft cases")
         ordering = ["-opened_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closed_at__isnull=True, outcome="")
+                | (models.Q(closed_at__isnull=False) & ~models.Q(outcome="")),
+                name="theft_case_closed_with_outcome",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(outcome="confirmed") | models.Q(recovered_kwh__gt=0),
+                name="theft_confirmed_recovers_energy",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.opened_at:%Y-%m-%d}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class Rule(models.TextChoices):

@@ -7,8 +7,10 @@ Theft cases and theft findings are confidential: only inspectors and managers se
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 
-from accounts.models import Role, User
+from accounts.models import Department, Role, User
+from services.inspections.models import TheftCase
 
 INSPECTORS = frozenset({Role.INSPECTOR, Role.DEPARTMENT_MANAGER, Role.ADMINISTRATOR})
 SUPERVISORS = frozenset({Role.DEPARTMENT_MANAGER, Role.ADMINISTRATOR})
@@ -17,7 +19,8 @@ MAY: dict[str, frozenset[str]] = {
     "work": INSPECTORS,  # start, record checklist results, findings, complete
     "see_flags": INSPECTORS,  # the anomaly page and its precision
     "review_flags": SUPERVISORS,  # dismiss a flag with a reason, or open an inspection from it
-    "see_theft": INSPECTORS,  # theft cases and theft findings
+    "see_theft": INSPECTORS,  # theft cases and theft findings (of the user's unit and below)
+    "close_theft": SUPERVISORS,  # conclude a theft case: confirmed with the energy to recover, or unfounded
     "see_plans": INSPECTORS,
     "see_history": frozenset(Role) - {Role.CUSTOMER, Role.CONVENIENCE_AGENT},  # the account page's panel
 }
@@ -25,3 +28,14 @@ MAY: dict[str, frozenset[str]] = {
 
 def may(user: User | AnonymousUser, what: str) -> bool:
     return bool(user.is_authenticated and (user.role in MAY[what] or user.is_superuser))
+
+
+def theft_cases_for(user: User) -> QuerySet[TheftCase]:
+    """The theft cases `user` may see: their unit's and every unit's below it (all, for an administrator)."""
+    if not may(user, "see_theft"):
+        return TheftCase.objects.none()
+    if user.role == Role.ADMINISTRATOR or user.is_superuser:
+        return TheftCase.objects.all()
+    if user.department_id is None:
+        return TheftCase.objects.none()
+    return TheftCase.objects.filter(department__in=Department.objects.subtree_of(user.department))

@@ -10,4 +10,5 @@ urlpatterns = [
     path("inspections/flags/<int:pk>/", views.flag, name="inspection-flag"),
     path("inspections/flags/<int:pk>/<str:decision>/", views.review_flag, name="inspection-flag-review"),
     path("inspections/theft-cases/", views.theft_cases, name="inspection-theft-cases"),
+    path("inspections/theft-cases/<int:pk>/", views.theft_case, name="inspection-theft-case"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from services.actions import TransitionRefused
 from services.inspections import actions, anomalies
 from services.inspections.forms import (
     ChecklistForm,
+    CloseTheftCaseForm,
     DismissForm,
     FindingForm,
     FlagFilterForm,
@@ -30,13 +31,10 @@ from services.inspections.models import (
     FlagStatus,
     Inspection,
     InspectionPlan,
-    TheftCase,
 )
-from services.inspections.permissions import may
+from services.inspections.permissions import may, theft_cases_for
 from services.models import WorkOrder
 from services.queues import CappedPaginator
-
-WRONG = (ValidationError, TransitionRefused, actions.FlagReviewed)
 
 
 def inspection_of(user: object, number: str) -> WorkOrder:
@@ -97,7 +95,7 @@ def _attempt(request: HttpRequest, form: object, perform: object, done: str) -> 
         return 400
     try:
         perform()
-    except TransitionRefused as refusal:
+    except (TransitionRefused, actions.TheftCaseClosed) as refusal:
         messages.error(request, refusal.message)
         return 409
     except ValidationError as error:
@@ -167,8 +165,44 @@ def review_flag(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     return render(request, "inspections/flag.html", context, status=status)
 
 
+THEFT_CASE_PARTS = ("account", "department", "finding__inspection__order", "closed_by")
+
+
 @only_for(lambda user: may(user, "see_theft"))
 def theft_cases(request: HttpRequest) -> HttpResponse:
-    rows = TheftCase.objects.select_related("account", "department", "finding__inspection__order")
+    """The cases of the user's unit and below, open ones first."""
+    rows = (
+        theft_cases_for(request.user)
+        .select_related(*THEFT_CASE_PARTS)
+        .order_by(F("closed_at").desc(nulls_first=True), "-opened_at")
+    )
     page = CappedPaginator(rows, 25).get_page(request.GET.get("page"))
     return render(request, "inspections/theft_cases.html", {"page": page})
+
+
+@only_for(lambda user: may(user, "see_theft"))
+def theft_case(request: HttpRequest, pk: int) -> HttpResponse:
+    """One case: the finding behind it and, for a manager while it is open, the form that concludes it."""
+    case = get_object_or_404(theft_cases_for(request.user).select_related(*THEFT_CASE_PARTS, "finding"), pk=pk)
+    form, status = CloseTheftCaseForm(), 200
+    if request.method == "POST":
+        if not may(request.user, "close_theft"):
+            raise PermissionDenied
+        if not allow_write(request.user):
+            messages.error(request, refusal_message())
+            return redirect("services:inspection-theft-case", pk)
+        form = CloseTheftCaseForm(request.POST)
+        perform = lambda: actions.close_theft_case(  # noqa: E731
+            case,
+            by=request.user,
+            outcome=form.cleaned_data["outcome"],
+            recovered_kwh=form.cleaned_data["recovered_kwh"],
+            note=form.cleaned_data["note"],
+        )
+        status = _attempt(request, form, perform, _("The case is closed."))
+        if status == 302:
+            return redirect("services:inspection-theft-case", pk)
+    may_close = may(request.user, "close_theft") and not case.is_closed
+    return render(
+        request, "inspections/theft_case.html", {"case": case, "form": form, "may_close": may_close}, status=status
+    )

@@ -2,7 +2,8 @@
 
 The demo city's plans have opened inspections for `inspector`; they open one's page, answer every checklist item
 (pass), save, record a hazard with its rectification notice, complete the inspection from the order page's
-action bar, and look at the anomaly flags. Every page is checked by Tab.check (conftest.py).
+action bar, and look at the anomaly flags. The manager of the branch where the demo found suspected theft then
+concludes the case. Every page is checked by Tab.check (conftest.py).
 """
 
 from datetime import timedelta
@@ -13,7 +14,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
-from services.inspections.models import Inspection, Rectification
+from accounts.models import Role, User
+from services.inspections.models import Inspection, Rectification, TheftOutcome
+from services.inspections.permissions import theft_cases_for
 from services.models import Status
 from tests.browser import urls
 from tests.browser.reference import reload_reference_data
@@ -62,3 +65,24 @@ def test_inspector_walk(open_tab, demo_city, language: str, width: int) -> None:
     tab.check("04-completed")
     tab.go(urls.url(urls.INSPECTION_FLAGS))
     tab.check("05-flags")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_manager_closes_a_theft_case(open_tab, demo_city, language: str, width: int) -> None:
+    managers = User.objects.filter(role=Role.DEPARTMENT_MANAGER, is_active=True).order_by("username")
+    manager = next(user for user in managers if theft_cases_for(user).filter(closed_at=None).exists())
+    case = theft_cases_for(manager).get(closed_at=None)  # the demo's inspections find one suspected theft
+    tab = open_tab(language, width)
+    tab.sign_in(urls.url(urls.LOGIN), manager.username, DEMO_PASSWORD)
+    tab.go(urls.url(urls.INSPECTION_THEFT_CASES))
+    tab.check("06-theft-cases")
+    tab.click(f'a[href$="/theft-cases/{case.pk}/"]')
+    tab.check("07-theft-case")
+    tab.page.locator('label[for="id_outcome_0"]').click()
+    tab.page.fill("input[name=recovered_kwh]", "1200")
+    tab.page.fill("textarea[name=note]", "表尾接线被短接，现场拍照取证 / the meter was bypassed, photographed on site")
+    tab.click("main form button[type=submit]")
+    case.refresh_from_db()
+    assert case.outcome == TheftOutcome.CONFIRMED and case.recovered_kwh == 1200
+    tab.check("08-theft-case-closed")

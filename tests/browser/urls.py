@@ -68,6 +68,7 @@ SUPPLY_DOCUMENTS = "services:supply-documents"
 # Inspections (issue 13).
 INSPECTION_WORK = "services:inspection-work"
 INSPECTION_FLAGS = "services:inspection-flags"
+INSPECTION_THEFT_CASES = "services:inspection-theft-cases"
 # Billing (issue 14).
 BILLS = "billing:home"
 BILLS_OF_ACCOUNT = "billing:account"
