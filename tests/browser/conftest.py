@@ -27,6 +27,7 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "browser"
 # A form's POST and the page it leads to. CI shares two cores between the live server, chromium and the
 # suite; one complaint step once took longer than the default 15 s there.
 NAVIGATION_TIMEOUT = 30_000
+SCREENSHOT_TIMEOUT = 60_000
 
 # What must never reach a reader: codes, placeholders and template syntax that escaped translation.
 RAW_CODES = [
@@ -118,12 +119,13 @@ class Tab:
 
     def screenshot(self, shot: Path) -> None:
         """Save the page's picture. Chromium on a loaded machine now and then answers a capture with "Unable to
-        capture screenshot" (a compositor that missed its frame): that is the machine, not the page; once more."""
+        capture screenshot" (a compositor that missed its frame): that is the machine, not the page; once more.
+        A long page (ReDoc's whole API) took over the default 15 s to capture on a machine at load 6: 60 s."""
         from playwright.sync_api import Error as PlaywrightError  # installed whenever a Tab exists
 
         for attempt in (1, 2):
             try:
-                self.page.screenshot(path=str(shot), full_page=True, animations="disabled")
+                self.page.screenshot(path=str(shot), full_page=True, animations="disabled", timeout=SCREENSHOT_TIMEOUT)
                 return
             except PlaywrightError as error:
                 if attempt == 2 or "Unable to capture screenshot" not in str(error):
