@@ -1,10 +1,10 @@
 """A complaint from filing to answered in a real browser, in both languages, at desktop and phone width.
 
-The customer 13800000001 files a complaint about low voltage on one of their homes; `complaints` finds it in
-the complaint queue and takes it through contact, investigation, analysis (the company at fault) and
-rectification from the order page's action bar; `kfmanager`, the complaint centre's head, sees it and
-verifies it; `complaints` answers; the customer reads the reply on the request's page and says they are
-satisfied. Every page is checked by Tab.check (conftest.py).
+The customer 13800000001 files a complaint about low voltage on one of their homes; `complaints` sees it in the
+account's 90-day history on the intake page, finds it in the complaint queue and takes it through contact,
+investigation, analysis (the company at fault) and rectification from the order page's action bar; `kfmanager`,
+the complaint centre's head, sees it and verifies it; `complaints` answers; the customer reads the reply on the
+request's page and says they are satisfied. Every page is checked by Tab.check (conftest.py).
 """
 
 from io import StringIO
@@ -65,10 +65,15 @@ def test_complaint_walk(open_tab, demo_city, language: str, width: int) -> None:
 
     handler = open_tab(language, width)
     handler.sign_in(urls.url(urls.LOGIN), "complaints", DEMO_PASSWORD)
+    handler.nav(urls.url(urls.ENTER_COMPLAINT))
+    handler.page.fill("#history-account", order.account.number)
+    handler.page.click("#history-account + button")  # HTMX fills the panel in place
+    handler.page.locator(f'#history a[href="{urls.url(urls.ORDER, order.number)}"]').wait_for()
+    handler.check("03-intake-history")
     handler.nav(urls.url(urls.COMPLAINT_QUEUE))
-    handler.check("03-queue")
+    handler.check("04-queue")
     handler.click(f'main a[href="{urls.url(urls.ORDER, order.number)}"]')
-    handler.check("04-complaint-page")
+    handler.check("05-complaint-page")
     act(handler, order.number, "contact", {"method": "phone", "agreement": "明日上门检测 / visit tomorrow"})
     act(handler, order.number, "investigate", {"facts": "末端电压 185 V / 185 V at the end of the line"})
     station = str(order.grid.department_id)
@@ -80,25 +85,25 @@ def test_complaint_walk(open_tab, demo_city, language: str, width: int) -> None:
     }
     act(handler, order.number, "analyse", analysis)
     act(handler, order.number, "rectify", {"rectification": "调整配变分接头 / transformer tap changed"})
-    handler.check("05-rectified")
+    handler.check("06-rectified")
 
     manager = open_tab(language, width)
     manager.sign_in(urls.url(urls.LOGIN), "kfmanager", DEMO_PASSWORD)
     manager.nav(urls.url(urls.COMPLAINT_WATCH))
-    manager.check("06-watch")
+    manager.check("07-watch")
     manager.go(urls.url(urls.ORDER, order.number))
     act(manager, order.number, "verify", {"note": "同意 / approved"})
-    manager.check("07-verified")
+    manager.check("08-verified")
 
     handler.go(urls.url(urls.ORDER, order.number))
     act(handler, order.number, "answer", {"reply": "已调整分接头，电压恢复正常 / the voltage is normal again"})
-    handler.check("08-answered")
+    handler.check("09-answered")
     assert WorkOrder.objects.get(pk=order.pk).status == ComplaintStatus.ANSWERED
 
     customer.go(urls.url(urls.ORDER, order.number))
     assert customer.page.get_by_text("已调整分接头").count() > 0
-    customer.check("09-customer-reads-the-reply")
+    customer.check("10-customer-reads-the-reply")
     customer.click(f'form[action="{urls.url(urls.STEP, order.number, "satisfied")}"] button[type=submit]')
-    customer.check("10-satisfied")
+    customer.check("11-satisfied")
     complaint = Complaint.objects.get(pk=order.pk)
     assert complaint.is_satisfied and complaint.order.status == ComplaintStatus.VISITED

@@ -21,6 +21,7 @@ ACT = "services:act"
 RETURN_VISIT = "services:return-visit"
 # Complaints (issue 9).
 FILE_COMPLAINT = "complaints:file"
+ENTER_COMPLAINT = "complaints:enter"
 COMPLAINT_QUEUE = "complaints:queue"
 COMPLAINT_WATCH = "complaints:watch"
 API_ROOT = "api:root"

@@ -197,3 +197,12 @@ def test_intake_shows_the_accounts_requests_of_the_last_90_days(client, company,
     assert [row["number"] for row in api] == [recent.number]
     client.force_login(company.counter)
     assert client.get(reverse("complaints:history"), {"account": company.account.number}).status_code == 403
+
+
+def test_the_entry_page_offers_the_90_day_history_to_handlers_only(client, company):
+    client.force_login(company.handler)
+    page = client.get(reverse("complaints:enter")).content.decode()
+    assert f'hx-get="{reverse("complaints:history")}"' in page
+    client.force_login(company.counter)
+    page = client.get(reverse("complaints:enter"))
+    assert page.status_code == 200 and reverse("complaints:history") not in page.content.decode()
