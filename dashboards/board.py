@@ -4,7 +4,7 @@ question a manager asks, for a unit's subtree and a period, compared with the pe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from math import sqrt
 
@@ -41,6 +41,12 @@ CONTROL_WEEKS = 26
 PARETO_LIMIT = 80  # per cent: the "vital few" a Pareto chart picks out
 
 
+@dataclass(frozen=True)
+class TrendPoint:
+    month: date  # its first day
+    value: Decimal | None  # None: nothing measured that month (a gap in the sparkline)
+
+
 @dataclass
 class Card:
     measure: registry.Measure
@@ -49,7 +55,7 @@ class Card:
     target: Decimal | None
     rag: str
     owner: str
-    trend: list[Decimal | None]
+    trend: list[TrendPoint]
 
     @property
     def change(self) -> Decimal | None:
@@ -66,6 +72,12 @@ def _sum(sums: Sums, code: str, key: str | None = None) -> tuple[Decimal, Decima
 
 def _keys(sums: Sums, code: str) -> list[str]:
     return sorted({key for measure, key in sums if measure == code and key})
+
+
+def trend_months(period: Period) -> list[date]:
+    """The months of the period's year up to its last: each one a point of the cards' trend, measured or not."""
+    last = min(period.last, date(period.start.year, 12, 31))
+    return [date(period.start.year, month, 1) for month in range(1, last.month + 1)]
 
 
 class Board:
@@ -88,15 +100,14 @@ class Board:
         in_force = targets.in_force(self.scope.unit.pk, self.period.start.year)
         codes = [code for code in HEADLINES if registry.get(code)]
         per_month = queries.months(self.scope, self.period.start.year, codes)
+        months = trend_months(self.period)
         cards = []
         for code in codes:
             measure = registry.get(code)
             target = in_force.get(code)
             value = self.value(code)
-            trend = [
-                measure.value(n, d, self.scope.accounts) if d or n else None
-                for n, d in per_month.get(code, {}).values()
-            ]
+            sums = per_month.get(code, {})
+            trend = [TrendPoint(month, self._of_month(measure, *sums.get(month, (ZERO, ZERO)))) for month in months]
             cards.append(
                 Card(
                     measure,
@@ -109,6 +120,9 @@ class Board:
                 )
             )
         return cards
+
+    def _of_month(self, measure: registry.Measure, n: Decimal, d: Decimal) -> Decimal | None:
+        return measure.value(n, d, self.scope.accounts) if d or n else None
 
     def compared(self, name: str, title: object, code: str, keys: list[str], *, chart: str = "bar") -> Table:
         """A measure's breakdown: each key's figure this period and the last, linked to its list."""
