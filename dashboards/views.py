@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts import ratelimits
 from accounts.models import Department, ServiceGrid
 from accounts.permissions import only_for
-from dashboards import actions, exports, imports, periods, queries, registry, scorecards, targets
+from dashboards import actions, exports, imports, pdf, periods, queries, registry, scorecards, targets
 from dashboards.board import Board
 from dashboards.forms import ImportForm, NoteForm, TargetForm
 from dashboards.models import Target
@@ -96,13 +96,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @only_for(_may(READ_DASHBOARD))
 def report(request: HttpRequest) -> HttpResponse:
-    """The monthly quality report of a unit, to print (the beat task links to it on the first working day)."""
+    """The monthly quality report of a unit, to print or as a PDF (`?format=pdf`); the beat task links to both on
+    the first working day."""
     scope, period, context = _context(request)
     if period.kind != "month":
         period = periods.around("month", period.start)
         context["period"] = period
     board = Board(scope, period)
     context |= {"cards": board.cards(), "tables": board.tables(), "accounts": scope.accounts}
+    if request.GET.get("format") == "pdf":
+        content = pdf.report_pdf(scope.unit, period, context["cards"], context["tables"])
+        response = HttpResponse(content, content_type="application/pdf")
+        filename = f"quality-report-{scope.unit.code}-{period.start:%Y-%m}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    context["pdf_query"] = urlencode({**context["query"], "format": "pdf"})
     return render(request, "dashboards/report.html", context)
 
 
