@@ -234,6 +234,9 @@ def pages() -> list[tuple[str, str]]:
         ("dashboard, month", reverse("dashboards:dashboard") + "?period=month"),
         ("monthly report", reverse("dashboards:report")),
         ("scorecards, year", reverse("dashboards:scorecards")),
+        ("scorecards, month", reverse("dashboards:scorecards") + "?period=month"),
+        ("scorecards, page 2", reverse("dashboards:scorecards") + "?grids_page=2"),
+        ("scorecards, week", reverse("dashboards:scorecards") + "?period=week"),  # scored on request
         ("targets", reverse("dashboards:targets")),
         ("API figures, year", reverse("api:figures-summary")),
         ("API daily, 30 days", reverse("api:figures-daily") + "?measure=on_time"),
@@ -255,6 +258,10 @@ def main() -> None:
     if setup_django(args.reuse):
         for name, value in seed(args).items():
             print(f"{name}: {value}")
+    else:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # a kept database gets the tables added since it was seeded
     for name, value in ({} if args.no_rebuild else rollups()).items():
         print(f"{name}: {value}")
     from django.conf import settings
