@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from math import sqrt
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -202,8 +203,11 @@ class Board:
                 n, d = figures.get(code, {}).get(pk, (ZERO, ZERO))
                 cells.append(registry.get(code).value(n, d, accounts) if d else None)
             link = f"{reverse('dashboards:dashboard')}?unit={self.scope.codes[pk]}"
-            table.rows.append(Row(self.scope.names[pk], cells, link=link))
+            orders = f"{reverse('services:closed-orders')}?{urlencode({'unit': self.scope.codes[pk]})}"
+            table.rows.append(Row(self.scope.names[pk], cells, link=link, orders=orders))
         table.chart = bar_chart(table)
+        # A bar is the unit's figure: it opens the orders behind it (the label opens the unit's own dashboard).
+        table.chart["links"] = [row.orders for row in table.rows]
         return table
 
     def repair(self) -> Table:
@@ -247,12 +251,16 @@ class Board:
         total = sum(n for n, _key in counts) or 1
         table = Table(name, title, [_("Breakdown"), _("Complaints"), _("Share (%)"), _("Cumulative (%)")])
         running = 0
+        # A bar opens its complaints: the unit's and the period's, of its category or cause.
+        where = urlencode({"unit": self.scope.unit.code, "since": self.period.start, "until": self.period.last})
         for n, key in counts:
             running += n
             share = Decimal(100 * n / total).quantize(Decimal("0.1"))
             cumulative = Decimal(100 * running / total).quantize(Decimal("0.1"))
             flag = "vital" if cumulative - share < PARETO_LIMIT else ""
-            table.rows.append(Row(str(names.get(key, key)), [n, share, cumulative], link=measure.drill(key), flag=flag))
+            link = measure.drill(key)
+            link += ("" if link.endswith("?") else "&") + where
+            table.rows.append(Row(str(names.get(key, key)), [n, share, cumulative], link=link, flag=flag))
         table.chart = bar_chart(table, kind="pareto")
         table.chart["series"].append(
             {"label": str(table.columns[3]), "values": [float(r.cells[2]) for r in table.rows]}
