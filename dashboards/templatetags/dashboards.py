@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.utils.formats import date_format, number_format
+from django.utils.translation import pgettext
 
 from dashboards.board import TrendPoint
 from dashboards.tables import Cell, Table
@@ -46,6 +47,8 @@ def sparkline(trend: list[TrendPoint], unit: str, name: str) -> dict[str, object
     step = (SPARK_WIDTH - 2 * SPARK_PAD) / max(len(trend) - 1, 1)
     plot = SPARK_HEIGHT - SPARK_LABELS - 2 * SPARK_PAD
     points, lines, line = [], [], []
+    # A date format per language, twelve of which fit under a card: "Jan", "1月" (Django's "M" in Chinese is "一月").
+    short = pgettext("the month under a sparkline's point, a date format", "M")
     for index, point in enumerate(trend):
         x = round(SPARK_PAD + index * step, 1)
         y = None
@@ -56,7 +59,7 @@ def sparkline(trend: list[TrendPoint], unit: str, name: str) -> dict[str, object
         elif line:
             lines.append(" ".join(line))
             line = []
-        month = {"short": date_format(point.month, "M"), "long": date_format(point.month, "YEAR_MONTH_FORMAT")}
+        month = {"short": date_format(point.month, short), "long": date_format(point.month, "YEAR_MONTH_FORMAT")}
         points.append({"x": x, "y": y, "value": point.value, **month})
     if line:
         lines.append(" ".join(line))

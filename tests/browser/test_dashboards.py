@@ -56,7 +56,7 @@ def test_dashboard_walk(open_tab, demo_city, language: str, width: int) -> None:
     sparkline = manager.page.locator("svg[aria-labelledby^=spark-]").first
     assert (
         sparkline.locator("text").count()
-        == manager.page.locator("table.visually-hidden").first.locator("tbody tr").count()
+        == manager.page.locator(".visually-hidden table").first.locator("tbody tr").count()
         > 0
     )  # a month label under each point, and each month in the screen reader's table
     manager.click(f'main a[href^="{urls.url(urls.MONTHLY_REPORT)}"]')
