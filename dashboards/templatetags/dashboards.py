@@ -35,7 +35,7 @@ def column_label(table: Table, index: int) -> str:
     return str(table.columns[index]) if index < len(table.columns) else ""
 
 
-SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD, SPARK_LABELS = 240, 56, 6, 12  # the SVG's user units; it scales to the card
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD, SPARK_LABELS = 240, 56, 9, 12  # the SVG's user units; it scales to the card
 
 
 @register.inclusion_tag("dashboards/_sparkline.html")
