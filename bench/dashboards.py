@@ -5,8 +5,10 @@ The small demo city gives the departments, logins, outlets and 台区s; the year
 SQL (generate_series, one INSERT … SELECT per table, seconds rather than the half hour seed_demo needs for a
 million accounts): --grids more 台区s over the supply stations, GridFigures saying --accounts accounts in all,
 --orders work orders of the year (95 % closed, each with its clock met or breached), return visits on 60 %,
-fault reports for the repair orders, a complaint row for the complaints, and --tickets hall tickets. The account
-rows themselves are not made: no dashboard reads them (万户投诉率 reads GridFigures).
+fault reports for the repair orders, a complaint row for the complaints, --tickets hall tickets, --inspections
+closed inspections (a finding on every third, each with its rectification notice) and --connections energised new
+connections (each with its type's stage clocks and whole-process clock). The account rows themselves are not made:
+no dashboard reads them (万户投诉率 reads GridFigures); the bills are the demo's, a year of its 2,000 accounts.
 
 It prints the seeding time, `rebuild_rollups`' time for 400 days and the beat's refresh of the recent days,
 then each page's median and p95 (ms) and queries, for the company (the administrator) and for one 供电所's
@@ -136,6 +138,76 @@ JOIN (SELECT row_number() OVER (ORDER BY outlet_id, queueservice_id) - 1 AS n, o
   (SELECT array_agg(id ORDER BY id) ids FROM accounts_user WHERE role = 'counter_staff') st
 """
 
+# The company's inspections of the year (issue 13): closed inspection orders, a finding on every third, and a
+# rectification notice per finding, 80 % done by its date, 10 % late, 10 % still open.
+INSPECTION_ORDERS = """
+INSERT INTO services_workorder (number, kind, sub_type, channel, status, priority, contact_name, contact_phone,
+  location, description, result, grid_id, department_id, assigned_to_id, opened_at, closed_at)
+SELECT 'I' || lpad(i::text, 12, '0'), 'inspection', '', 'company', 'closed', 2, '', '', '', 'bench', '',
+       g.id, g.department_id, st.ids[1 + i % array_length(st.ids, 1)], o.at, o.at + interval '2 hours'
+FROM generate_series(1, %(inspections)s) i
+CROSS JOIN LATERAL (SELECT now() - interval '1 second' * ((i * 63072.0 / %(inspections)s)::int * 500) AS at) o
+JOIN (SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, department_id FROM accounts_servicegrid) g
+  ON g.n = i % (SELECT count(*) FROM accounts_servicegrid),
+  (SELECT array_agg(id ORDER BY id) ids FROM accounts_user WHERE role IN ('inspector', 'grid_manager')) st
+"""
+INSPECTIONS = """
+INSERT INTO inspections_inspection (order_id, account_id, origin, planned_on, checklist_id, completed_at,
+  completed_by_id, has_findings)
+SELECT o.id, a.ids[1 + o.id % array_length(a.ids, 1)], 'scheduled', (o.opened_at AT TIME ZONE 'Asia/Shanghai')::date,
+       (SELECT min(id) FROM inspections_checklist), o.closed_at, o.assigned_to_id, o.id % 3 = 0
+FROM services_workorder o, (SELECT array_agg(id ORDER BY id) ids FROM accounts_electricityaccount) a
+WHERE o.number LIKE 'I%' AND o.kind = 'inspection'
+"""
+FINDINGS = """
+INSERT INTO inspections_finding (inspection_id, category, severity, description, recorded_by_id, recorded_at)
+SELECT i.order_id, 'hazard', 'medium', 'bench', i.completed_by_id, i.completed_at
+FROM inspections_inspection i WHERE i.has_findings
+"""
+RECTIFICATIONS = """
+INSERT INTO inspections_rectification (finding_id, account_id, required_action, due_on, legal_basis_id, status,
+  issued_at, done_at)
+SELECT f.id, i.account_id, 'bench', (f.recorded_at AT TIME ZONE 'Asia/Shanghai')::date + 30,
+       (SELECT min(id) FROM inspections_legalbasis), CASE WHEN f.id % 10 = 9 THEN 'open' ELSE 'done' END,
+       f.recorded_at, CASE WHEN f.id % 10 = 9 THEN NULL
+                           WHEN f.id % 10 = 8 THEN f.recorded_at + interval '40 days'
+                           ELSE f.recorded_at + interval '20 days' END
+FROM inspections_finding f JOIN inspections_inspection i ON i.order_id = f.inspection_id
+"""
+# New connections of the year (issue 12), energised: an application per order, of the four types in turn, and
+# each of its type's stage clocks and its whole-process clock stopped (one in 17 breached).
+CONNECTION_ORDERS = """
+INSERT INTO services_workorder (number, kind, sub_type, channel, status, priority, contact_name, contact_phone,
+  location, description, result, grid_id, department_id, assigned_to_id, opened_at, closed_at)
+SELECT 'N' || lpad(i::text, 12, '0'), 'business_application', t.types[1 + i % 4], 'counter', 'closed', 2, '', '',
+       '', 'bench', '', g.id, g.department_id, st.ids[1 + i % array_length(st.ids, 1)], o.at,
+       o.at + interval '1 day' * (3 + i % (CASE WHEN i % 4 < 2 THEN 6 ELSE 40 END))
+FROM generate_series(1, %(connections)s) i
+CROSS JOIN LATERAL (SELECT now() - interval '45 days'
+                    - interval '1 second' * ((i * 54000.0 / %(connections)s)::int * 500) AS at) o
+JOIN (SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, department_id FROM accounts_servicegrid) g
+  ON g.n = i % (SELECT count(*) FROM accounts_servicegrid),
+  (SELECT ARRAY['lv_residential', 'lv_non_residential', 'hv_single', 'hv_dual'] AS types) t,
+  (SELECT array_agg(id ORDER BY id) ids FROM accounts_user WHERE role = 'counter_staff') st
+"""
+APPLICATIONS = """
+INSERT INTO connections_businessapplication (order_id, connection_type, purpose, applicant_name, capacity_kva,
+  is_important, is_delegated, meter_number, energised_at)
+SELECT o.id, o.sub_type, 'new_installation', 'bench', 10, false, false, '', o.closed_at
+FROM services_workorder o WHERE o.number LIKE 'N%' AND o.kind = 'business_application'
+"""
+STAGE_CLOCKS = """
+INSERT INTO services_clock (order_id, name, policy_id, target, unit, warning_levels, state, started_at, due_at,
+  warning_level, stopped_at, breached_at)
+SELECT o.id, p.clock, p.id, p.target, p.unit, '[]'::jsonb,
+       CASE WHEN (o.id + p.id) % 17 = 0 THEN 'breached' ELSE 'met' END, o.opened_at,
+       o.opened_at + interval '1 day' * p.target, 0, o.closed_at,
+       CASE WHEN (o.id + p.id) % 17 = 0 THEN o.opened_at + interval '1 day' * p.target END
+FROM services_workorder o
+JOIN services_slapolicy p ON p.order_kind = o.kind AND p.sub_type = o.sub_type
+WHERE o.number LIKE 'N%' AND o.kind = 'business_application'
+"""
+
 
 def _bound(sql: str, params: dict[str, int]) -> str:
     for name, value in params.items():
@@ -153,7 +225,13 @@ def seed(args: argparse.Namespace) -> dict[str, str]:
     call_command("migrate", verbosity=0)
     call_command("seed_demo", accounts=2000, orders=0, seed=1, verbosity=0, stdout=StringIO(), stderr=StringIO())
     figures = {"demo city s": f"{time.monotonic() - started:.1f}"}
-    params = {"grids": args.grids, "orders": args.orders, "tickets": args.tickets}
+    params = {
+        "grids": args.grids,
+        "orders": args.orders,
+        "tickets": args.tickets,
+        "inspections": args.inspections,
+        "connections": args.connections,
+    }
     with connection.cursor() as cursor:
         for name, sql in (
             ("grids", GRIDS),
@@ -163,6 +241,13 @@ def seed(args: argparse.Namespace) -> dict[str, str]:
             ("faults", FAULTS),
             ("complaints", COMPLAINTS),
             ("tickets", TICKETS),
+            ("inspection orders", INSPECTION_ORDERS),
+            ("inspections", INSPECTIONS),
+            ("findings", FINDINGS),
+            ("rectifications", RECTIFICATIONS),
+            ("connection orders", CONNECTION_ORDERS),
+            ("applications", APPLICATIONS),
+            ("stage clocks", STAGE_CLOCKS),
         ):
             started = time.monotonic()
             cursor.execute(_bound(sql, params))  # no parameters: `%` stays SQL's modulo
@@ -234,6 +319,9 @@ def pages() -> list[tuple[str, str]]:
         ("dashboard, month", reverse("dashboards:dashboard") + "?period=month"),
         ("monthly report", reverse("dashboards:report")),
         ("scorecards, year", reverse("dashboards:scorecards")),
+        ("scorecards, month", reverse("dashboards:scorecards") + "?period=month"),
+        ("scorecards, page 2", reverse("dashboards:scorecards") + "?grids_page=2"),
+        ("scorecards, week", reverse("dashboards:scorecards") + "?period=week"),  # scored on request
         ("targets", reverse("dashboards:targets")),
         ("API figures, year", reverse("api:figures-summary")),
         ("API daily, 30 days", reverse("api:figures-daily") + "?measure=on_time"),
@@ -247,6 +335,8 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=500_000)
     parser.add_argument("--grids", type=int, default=2000)
     parser.add_argument("--tickets", type=int, default=300_000)
+    parser.add_argument("--inspections", type=int, default=20_000)
+    parser.add_argument("--connections", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--no-rebuild", action="store_true", help="with --reuse: keep the daily figures as they are")
@@ -255,6 +345,10 @@ def main() -> None:
     if setup_django(args.reuse):
         for name, value in seed(args).items():
             print(f"{name}: {value}")
+    else:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # a kept database gets the tables added since it was seeded
     for name, value in ({} if args.no_rebuild else rollups()).items():
         print(f"{name}: {value}")
     from django.conf import settings

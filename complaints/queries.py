@@ -7,7 +7,8 @@ does not grow with the number of complaints (tests/complaints/test_queries.py, b
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -15,6 +16,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import Department, ElectricityAccount, Role, User
 from complaints.models import FEEDBACK_KINDS, Complaint
 from complaints.repeat import HISTORY_WINDOW
+from services import sla
 from services.models import Clock, ClockState, WorkOrder
 from services.models.orders import CLOSED
 
@@ -58,9 +60,48 @@ def in_scope(complaints: QuerySet[Complaint], user: User) -> QuerySet[Complaint]
     return complaints.filter(Q(order__assigned_to=user) | Q(order__department__in=subtree))
 
 
-def handler_queue(user: User, now: datetime, *, kind: str = "", status: str = "", major: bool = False) -> QuerySet:
-    """The handler's open complaints: major first, then past due, then the nearest deadline, then the oldest."""
-    complaints = in_scope(open_complaints(), user)
+@dataclass(frozen=True)
+class Drill:
+    """A dashboard figure's complaints: of a category or root cause (codes), counted against a unit's subtree
+    (its 台区's unit, else the order's department, as dashboards.figures counts them), received in [since, until]."""
+
+    category: str = ""
+    cause: str = ""
+    unit: Department | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def apply(self, complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
+        if self.category:
+            complaints = complaints.filter(category__code=self.category)
+        if self.cause:
+            complaints = complaints.filter(root_cause__code=self.cause)
+        if self.unit is not None:
+            subtree = Department.objects.subtree_of(self.unit)
+            complaints = complaints.filter(
+                Q(order__grid__department__in=subtree) | Q(order__grid__isnull=True, order__department__in=subtree)
+            )
+        if self.since:
+            complaints = complaints.filter(received_at__gte=sla.start_of(self.since))
+        if self.until:
+            complaints = complaints.filter(received_at__lt=sla.start_of(self.until + timedelta(days=1)))
+        return complaints
+
+    @property
+    def window(self) -> bool:
+        return bool(self.since or self.until)
+
+
+def handler_queue(
+    user: User, now: datetime, *, kind: str = "", status: str = "", major: bool = False, drill: Drill | None = None
+) -> QuerySet:
+    """The handler's open complaints: major first, then past due, then the nearest deadline, then the oldest.
+
+    With a drill-down's window, every complaint received in it, closed ones too: the complaints behind the figure.
+    """
+    drill = drill or Drill()
+    every = Complaint.objects.filter(order__kind__in=FEEDBACK_KINDS)
+    complaints = drill.apply(in_scope(every if drill.window else open_complaints(), user))
     if kind:
         complaints = complaints.filter(order__kind=kind)
     if status:

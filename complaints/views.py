@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ElectricityAccount
+from accounts.models import Department, ElectricityAccount
 from accounts.permissions import is_customer, only_for
 from complaints import actions, permissions, queries
 from complaints.forms import CustomerFilingForm, FilingForm, StaffFilingForm
@@ -139,8 +140,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     kind = kind if kind in FEEDBACK_KINDS else ""
     status = status if status in {*ComplaintStatus.values, "new", "assigned"} else ""
     major = request.GET.get("major") == "1"
-    complaints = queries.handler_queue(request.user, timezone.now(), kind=kind, status=status, major=major)
+    drill = _drill(request)
+    complaints = queries.handler_queue(request.user, timezone.now(), kind=kind, status=status, major=major, drill=drill)
     context = {
+        "drill": drill,
+        "whole_queue": reverse("complaints:queue"),
         "page": _page(request, complaints),
         "title": _("Complaint queue"),
         "kinds": _kind_labels(),
@@ -149,6 +153,27 @@ def queue(request: HttpRequest) -> HttpResponse:
         **_labels(),
     }
     return render(request, "complaints/queue.html", context)
+
+
+def _drill(request: HttpRequest) -> queries.Drill:
+    """A dashboard's drill-down (category, cause, unit and window). The queue is the user's scope first, so a unit
+    outside it shows nothing more; an unknown unit code shows nothing at all (an unsaved unit has no subtree)."""
+    code = request.GET.get("unit", "")[:20]
+    unit = (Department.objects.filter(code=code).first() or Department(pk=0, code=code)) if code else None
+    return queries.Drill(
+        category=request.GET.get("category", "")[:40],
+        cause=request.GET.get("cause", "")[:40],
+        unit=unit,
+        since=_date(request.GET.get("since")),
+        until=_date(request.GET.get("until")),
+    )
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        return None
 
 
 def _kind_labels() -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, ServiceGrid, User
-from dashboards import registry, targets
+from dashboards import registry, targets, tasks
 from dashboards.models import ChartNote, ExternalFigure, Target
 
 
@@ -79,6 +79,8 @@ def import_external_figures(rows: list[ExternalRow], *, by: User) -> int:
             measure=row.measure,
             defaults={"value": row.value, "imported_by": by, "imported_at": now},
         )
+    # The stored rankings score these figures: rescored once the import has committed, off the request.
+    tasks.rescore_months.delay_on_commit(sorted({row.month.isoformat() for row in rows}))
     return len(rows)
 
 

@@ -4,9 +4,10 @@ question a manager asks, for a unit's subtree and a period, compared with the pe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from math import sqrt
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -41,6 +42,12 @@ CONTROL_WEEKS = 26
 PARETO_LIMIT = 80  # per cent: the "vital few" a Pareto chart picks out
 
 
+@dataclass(frozen=True)
+class TrendPoint:
+    month: date  # its first day
+    value: Decimal | None  # None: nothing measured that month (a gap in the sparkline)
+
+
 @dataclass
 class Card:
     measure: registry.Measure
@@ -49,7 +56,7 @@ class Card:
     target: Decimal | None
     rag: str
     owner: str
-    trend: list[Decimal | None]
+    trend: list[TrendPoint]
 
     @property
     def change(self) -> Decimal | None:
@@ -66,6 +73,12 @@ def _sum(sums: Sums, code: str, key: str | None = None) -> tuple[Decimal, Decima
 
 def _keys(sums: Sums, code: str) -> list[str]:
     return sorted({key for measure, key in sums if measure == code and key})
+
+
+def trend_months(period: Period) -> list[date]:
+    """The months of the period's year up to its last: each one a point of the cards' trend, measured or not."""
+    last = min(period.last, date(period.start.year, 12, 31))
+    return [date(period.start.year, month, 1) for month in range(1, last.month + 1)]
 
 
 class Board:
@@ -88,15 +101,14 @@ class Board:
         in_force = targets.in_force(self.scope.unit.pk, self.period.start.year)
         codes = [code for code in HEADLINES if registry.get(code)]
         per_month = queries.months(self.scope, self.period.start.year, codes)
+        months = trend_months(self.period)
         cards = []
         for code in codes:
             measure = registry.get(code)
             target = in_force.get(code)
             value = self.value(code)
-            trend = [
-                measure.value(n, d, self.scope.accounts) if d or n else None
-                for n, d in per_month.get(code, {}).values()
-            ]
+            sums = per_month.get(code, {})
+            trend = [TrendPoint(month, self._of_month(measure, *sums.get(month, (ZERO, ZERO)))) for month in months]
             cards.append(
                 Card(
                     measure,
@@ -109,6 +121,9 @@ class Board:
                 )
             )
         return cards
+
+    def _of_month(self, measure: registry.Measure, n: Decimal, d: Decimal) -> Decimal | None:
+        return measure.value(n, d, self.scope.accounts) if d or n else None
 
     def compared(self, name: str, title: object, code: str, keys: list[str], *, chart: str = "bar") -> Table:
         """A measure's breakdown: each key's figure this period and the last, linked to its list."""
@@ -188,8 +203,11 @@ class Board:
                 n, d = figures.get(code, {}).get(pk, (ZERO, ZERO))
                 cells.append(registry.get(code).value(n, d, accounts) if d else None)
             link = f"{reverse('dashboards:dashboard')}?unit={self.scope.codes[pk]}"
-            table.rows.append(Row(self.scope.names[pk], cells, link=link))
+            orders = f"{reverse('services:closed-orders')}?{urlencode({'unit': self.scope.codes[pk]})}"
+            table.rows.append(Row(self.scope.names[pk], cells, link=link, orders=orders))
         table.chart = bar_chart(table)
+        # A bar is the unit's figure: it opens the orders behind it (the label opens the unit's own dashboard).
+        table.chart["links"] = [row.orders for row in table.rows]
         return table
 
     def repair(self) -> Table:
@@ -233,12 +251,16 @@ class Board:
         total = sum(n for n, _key in counts) or 1
         table = Table(name, title, [_("Breakdown"), _("Complaints"), _("Share (%)"), _("Cumulative (%)")])
         running = 0
+        # A bar opens its complaints: the unit's and the period's, of its category or cause.
+        where = urlencode({"unit": self.scope.unit.code, "since": self.period.start, "until": self.period.last})
         for n, key in counts:
             running += n
             share = Decimal(100 * n / total).quantize(Decimal("0.1"))
             cumulative = Decimal(100 * running / total).quantize(Decimal("0.1"))
             flag = "vital" if cumulative - share < PARETO_LIMIT else ""
-            table.rows.append(Row(str(names.get(key, key)), [n, share, cumulative], link=measure.drill(key), flag=flag))
+            link = measure.drill(key)
+            link += ("" if link.endswith("?") else "&") + where
+            table.rows.append(Row(str(names.get(key, key)), [n, share, cumulative], link=link, flag=flag))
         table.chart = bar_chart(table, kind="pareto")
         table.chart["series"].append(
             {"label": str(table.columns[3]), "values": [float(r.cells[2]) for r in table.rows]}

@@ -154,6 +154,15 @@ def complaints_drill(key: str) -> str:
     return _orders_url("services:closed-orders", kind="complaint")
 
 
+def category_drill(key: str) -> str:
+    """The complaint queue of one category (the dashboard adds the unit and the period: dashboards.board)."""
+    return _orders_url("complaints:queue", category=key)
+
+
+def cause_drill(key: str) -> str:
+    return _orders_url("complaints:queue", cause=key)
+
+
 # Channels and halls ---------------------------------------------------------------------------------------
 
 
@@ -331,7 +340,7 @@ def _measures() -> list[Measure]:
             ),
             higher_is_better=False,
             keys=_names(ComplaintCategory),
-            drill=complaints_drill,
+            drill=category_drill,
         ),
         Measure(
             "complaint_cause",
@@ -341,7 +350,7 @@ def _measures() -> list[Measure]:
             _complaint_source("r.code", "1", "1", joins=f"JOIN {t(RootCause)} r ON r.id = k.root_cause_id "),
             higher_is_better=False,
             keys=_names(RootCause),
-            drill=complaints_drill,
+            drill=cause_drill,
         ),
         Measure(
             "company_fault",

@@ -9,6 +9,6 @@ from services.notifications import MessageTemplate
 MESSAGES: dict[str, MessageTemplate] = {
     "monthly_quality_report": MessageTemplate(
         _("Quality report for %(month)s: %(department)s"),
-        _("The monthly quality report of %(department)s for %(month)s is ready: %(link)s"),
+        _("The monthly quality report of %(department)s for %(month)s is ready: %(link)s (PDF: %(pdf_link)s)"),
     ),
 }

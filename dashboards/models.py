@@ -54,6 +54,41 @@ class DailyFigure(models.Model):
         return f"{self.measure} {self.key} {self.day}"
 
 
+class Score(models.Model):
+    """One 台区's (or one person's) scorecard for a month, quarter or year, with its score: the ranking.
+
+    Written only by dashboards.scorecards.write_scores (the rollup, after the daily figures it is computed
+    from, and after an import of external figures), so the scorecards page reads its first rows in rank
+    order from the index instead of scoring every 台区 of the city on each request. The figures are the card's
+    own as they stood when scored, so a row shows the figures its score came from.
+    """
+
+    level = models.CharField(_("level"), max_length=1, choices=Level.choices)
+    period = models.CharField(_("period"), max_length=7)  # "month", "quarter" or "year" (dashboards.periods)
+    start = models.DateField(_("first day"))
+    grid = models.ForeignKey(
+        ServiceGrid, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("service grid")
+    )
+    person = models.ForeignKey(User, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("person"))
+    # The 台区's or the person's unit when scored: a manager's ranking is the rows of their subtree.
+    department = models.ForeignKey(Department, models.CASCADE, related_name="+", verbose_name=_("department"))
+    code = models.CharField(_("code"), max_length=150)  # 台区 code or username: the order among equal scores
+    score = models.DecimalField(_("score"), max_digits=8, decimal_places=2)
+    figures = models.JSONField(_("figures"), default=dict)  # measure → the figure as text, or null
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        indexes = [models.Index(fields=["level", "period", "start", "-score", "code"], name="score_rank_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "period", "start", "grid"], name="one_grid_score"),
+            models.UniqueConstraint(fields=["level", "period", "start", "person"], name="one_person_score"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.period} {self.start}: {self.score}"
+
+
 class Target(models.Model):
     """An annual target (方针目标) of one measure for one department or one 台区, with its owner."""
 

@@ -96,8 +96,10 @@ def span(start: date, end: date) -> Q:
     return rows
 
 
-def _rows(scope: Scope, period: Period, level: str = Level.DEPARTMENT) -> object:
-    return DailyFigure.objects.filter(span(period.start, period.end), level=level, department_id__in=scope.ids)
+def _rows(scope: Scope | None, period: Period, level: str = Level.DEPARTMENT) -> object:
+    """The period's rows of a level in the scope's subtree (the whole city without a scope)."""
+    rows = DailyFigure.objects.filter(span(period.start, period.end), level=level)
+    return rows if scope is None else rows.filter(department_id__in=scope.ids)
 
 
 def totals(scope: Scope, period: Period) -> Sums:
@@ -191,8 +193,8 @@ def monthly(per_day: dict[date, tuple[Decimal, Decimal]]) -> dict[date, tuple[De
     return {month: (cell[0], cell[1]) for month, cell in sorted(months.items())}
 
 
-def by_member(scope: Scope, period: Period, level: str, measures: list[str]) -> dict[int, dict[str, tuple]]:
-    """The scorecards' measures per 台区 (level g) or person (level p) in the subtree: one query."""
+def by_member(scope: Scope | None, period: Period, level: str, measures: list[str]) -> dict[int, dict[str, tuple]]:
+    """The scorecards' measures per 台区 (level g) or person (level p) in the subtree (or the city): one query."""
     column = "grid_id" if level == Level.GRID else "person_id"
     rows = (
         _rows(scope, period, level)

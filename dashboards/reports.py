@@ -1,5 +1,5 @@
 """The monthly quality report: on the first working day of a month, every unit's managers are told, through
-the outbox, that last month's report (dashboards:report, printable) is ready. Once per unit and month: the
+the outbox, that last month's report (dashboards:report, printable, and its PDF) is ready. Once per unit and month: the
 outbox's dedupe key makes a second run harmless."""
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ def first_working_day(day: date) -> date:
     return first
 
 
-def report_link(unit: Department, month: date) -> str:
-    query = f"?unit={unit.code}&period=month&on={month.isoformat()}"
+def report_link(unit: Department, month: date, *, as_pdf: bool = False) -> str:
+    query = f"?unit={unit.code}&period=month&on={month.isoformat()}" + ("&format=pdf" if as_pdf else "")
     return settings.SITE_URL.rstrip("/") + reverse("dashboards:report") + query
 
 
@@ -39,7 +39,12 @@ def send_monthly_reports(today: date | None = None) -> int:
     sent = 0
     with transaction.atomic():
         for unit in Department.objects.filter(pk__in=managers):
-            context = {"month": month.strftime("%Y-%m"), "department": unit.name, "link": report_link(unit, month)}
+            context = {
+                "month": month.strftime("%Y-%m"),
+                "department": unit.name,
+                "link": report_link(unit, month),
+                "pdf_link": report_link(unit, month, as_pdf=True),
+            }
             sent += notifications.notify(
                 None,
                 template="monthly_quality_report",

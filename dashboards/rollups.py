@@ -3,6 +3,7 @@ per measure and level; never a loop over orders.
 
 `refresh_recent` (beat, every ten minutes) recomputes the last days, which is where events still land (a visit
 recorded today, a clock stopped an hour ago); `rebuild` (the `rebuild_rollups` command) recomputes any range.
+Both then rescore the scorecards of the months, quarters and years the days touch (dashboards.scorecards).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dashboards import registry
+from dashboards import registry, scorecards
 from dashboards.dialect import Dialect
 from dashboards.models import DailyFigure, Level
 from services import sla
@@ -92,6 +93,9 @@ def rebuild(since: date, until: date, *, measures: list[str] | None = None) -> i
                 cursor.execute(sql, params)
                 written += max(cursor.rowcount, 0)
         written += _months(cursor, dialect, since, until, [m.code for m in chosen])
+        # The scorecards' rankings read these figures: rescored with them, never behind them.
+        for period in scorecards.scored_periods(since, until):
+            written += scorecards.write_scores(period)
     return written
 
 

@@ -1,6 +1,8 @@
 """Scorecards: the 台区 customer manager's (DOMAIN.md §8) and the staff's (counter staff, crews), ranked within
 a unit's subtree; a person's own. Figures come from the per-台区 and per-person daily figures and the imported
-monthly external figures, a fixed number of queries per page.
+monthly external figures, a fixed number of queries per page. For a month, quarter or year the rollup scores
+every 台区 and person ahead (write_scores, into dashboards.models.Score), and the page reads one page of the
+ranking in order from its index, whatever the number of 台区; any other period is scored on request.
 
 The rank orders by a score: the mean of the card's percentages (time limits, satisfaction and, for a 台区,
 data collection, line loss and fee recovery) less 5 points per complaint of the company's responsibility (zero
@@ -10,14 +12,16 @@ is the target) and per accountability finding.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg
+from django.db import transaction
+from django.db.models import Avg, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, ServiceGrid, User
-from dashboards import queries, registry
-from dashboards.models import ExternalFigure, ExternalMeasure, Level
+from dashboards import periods, queries, registry
+from dashboards.models import ExternalFigure, ExternalMeasure, Level, Score
 from dashboards.periods import Period
 from dashboards.queries import ZERO, Scope
 from dashboards.tables import Row, Table
@@ -27,12 +31,14 @@ GRID_MEASURES = ["on_time", "satisfaction", "visit_rate", "company_fault", "rect
 STAFF_MEASURES = ["orders_closed", "on_time", "satisfaction", "tickets_served", "praise", "accountability"]
 PENALTIES = {"company_fault": Decimal(5), "accountability": Decimal(5)}
 STAFF_ROLES = [Role.COUNTER_STAFF, Role.REPAIR_CREW, Role.GRID_MANAGER]
+GRID_COLUMNS = [*GRID_MEASURES, *[m.value for m in ExternalMeasure if m.value not in GRID_MEASURES]]
 
 
 @dataclass
 class Card:
     name: str
     who: str
+    code: str = ""  # 台区 code or username: the order among equal scores, here and in the stored ranking
     figures: dict[str, Decimal | None] = field(default_factory=dict)
 
     @property
@@ -72,41 +78,143 @@ def external(grid_ids: list[int], period: Period) -> dict[int, dict[str, Decimal
     return result
 
 
+def _grid_named(grid: ServiceGrid) -> Card:
+    manager = grid.manager
+    return Card(f"{grid.code} {grid.name}", str(manager.get_full_name() or manager) if manager else "", grid.code)
+
+
+def _person_named(person: User) -> Card:
+    return Card(person.get_full_name() or person.username, str(person.get_role_display()), person.username)
+
+
+def _grid_card(grid: ServiceGrid, raw: dict[str, tuple], imported: dict[str, Decimal]) -> Card:
+    card = _grid_named(grid)
+    card.figures = _figures(raw, GRID_MEASURES)
+    # An imported figure stands beside the portal's own; where both exist (fee recovery from a billing
+    # system of record), the imported one is the figure the 台区 is assessed on.
+    card.figures |= {m.value: imported[m.value] for m in ExternalMeasure if m.value in imported}
+    card.figures |= {m.value: None for m in ExternalMeasure if m.value not in card.figures}
+    return card
+
+
+def _person_card(person: User, raw: dict[str, tuple]) -> Card:
+    card = _person_named(person)
+    card.figures = _figures(raw, STAFF_MEASURES)
+    return card
+
+
+def _people() -> QuerySet[User]:
+    return User.objects.filter(role__in=STAFF_ROLES, is_active=True).only(
+        "username", "first_name", "last_name", "full_name", "role", "department_id"
+    )
+
+
 def grid_cards(scope: Scope, period: Period, *, manager: User | None = None) -> list[Card]:
     """Every 台区 of the subtree (or only one manager's) with its manager's scorecard, best first."""
     grids = ServiceGrid.objects.filter(department_id__in=scope.ids).select_related("manager").order_by("code")
     grids = list(grids.filter(manager=manager) if manager else grids)
     raw = queries.by_member(scope, period, Level.GRID, GRID_MEASURES)
     outside = external([g.pk for g in grids], period)
-    cards = []
-    for grid in grids:
-        card = Card(
-            f"{grid.code} {grid.name}", str(grid.manager.get_full_name() or grid.manager) if grid.manager else ""
-        )
-        card.figures = _figures(raw.get(grid.pk, {}), GRID_MEASURES)
-        # An imported figure stands beside the portal's own; where both exist (fee recovery from a billing
-        # system of record), the imported one is the figure the 台区 is assessed on.
-        imported = outside.get(grid.pk, {})
-        card.figures |= {m.value: imported[m.value] for m in ExternalMeasure if m.value in imported}
-        card.figures |= {m.value: None for m in ExternalMeasure if m.value not in card.figures}
-        cards.append(card)
-    return sorted(cards, key=lambda c: (-c.score, c.name))
+    cards = [_grid_card(grid, raw.get(grid.pk, {}), outside.get(grid.pk, {})) for grid in grids]
+    return sorted(cards, key=lambda c: (-c.score, c.code))
 
 
 def staff_cards(scope: Scope, period: Period) -> list[Card]:
     """The counter staff, crews and 台区 managers of the subtree, best first."""
-    people = User.objects.filter(department_id__in=scope.ids, role__in=STAFF_ROLES, is_active=True).order_by("username")
+    people = _people().filter(department_id__in=scope.ids).order_by("username")
     raw = queries.by_member(scope, period, Level.PERSON, STAFF_MEASURES)
+    cards = [_person_card(person, raw.get(person.pk, {})) for person in people]
+    return sorted(cards, key=lambda c: (-c.score, c.code))
+
+
+# The periods the rollup ranks ahead (the assessment's month, and the quarter and year a manager reads); a day,
+# a week or a range is scored when asked for, every 台区 of the subtree in Python.
+SCORED = ("month", "quarter", "year")
+
+
+def scored_periods(since: date, until: date) -> list[Period]:
+    """The months, quarters and years the days [since, until) touch."""
+    found: dict[tuple[str, date], Period] = {}
+    month = since.replace(day=1)
+    while month < until:
+        for kind in SCORED:
+            period = periods.around(kind, month)
+            found.setdefault((kind, period.start), period)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return list(found.values())
+
+
+def _stored(card: Card) -> dict[str, str | None]:
+    return {code: None if value is None else str(value) for code, value in card.figures.items()}
+
+
+def write_scores(period: Period) -> int:
+    """Score every 台区 and every member of staff of the city for a month, quarter or year, and store the ranking
+    (replacing the period's earlier one); return how many were scored. A fixed number of queries per period."""
+    raw_grids = queries.by_member(None, period, Level.GRID, GRID_MEASURES)
+    raw_people = queries.by_member(None, period, Level.PERSON, STAFF_MEASURES)
+    grids = list(ServiceGrid.objects.select_related("manager").order_by("code"))
+    outside = external([g.pk for g in grids], period)
+    rows = []
+    for grid in grids:
+        card = _grid_card(grid, raw_grids.get(grid.pk, {}), outside.get(grid.pk, {}))
+        rows.append(_score(Level.GRID, period, card, grid=grid, department_id=grid.department_id, code=grid.code))
+    for person in _people().filter(department__isnull=False).order_by("username"):
+        card = _person_card(person, raw_people.get(person.pk, {}))
+        rows.append(
+            _score(Level.PERSON, period, card, person=person, department_id=person.department_id, code=person.username)
+        )
+    with transaction.atomic():
+        Score.objects.filter(period=period.kind, start=period.start).delete()
+        Score.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _score(level: str, period: Period, card: Card, **member: object) -> Score:
+    return Score(level=level, period=period.kind, start=period.start, score=card.score, figures=_stored(card), **member)
+
+
+def _read(figures: dict[str, str | None], codes: list[str]) -> dict[str, Decimal | None]:
+    return {code: None if figures.get(code) is None else Decimal(figures[code]) for code in codes}
+
+
+def _ranked(scope: Scope, period: Period, level: str) -> QuerySet[Score]:
+    rows = Score.objects.filter(level=level, period=period.kind, start=period.start, department_id__in=scope.ids)
+    return rows.order_by("-score", "code")
+
+
+def grid_ranking(scope: Scope, period: Period, first: int, count: int | None) -> tuple[list[Card], int]:
+    """The ranking's cards from rank `first` + 1 (`count` of them, or all), and how many 台区 it ranks: read
+    in order from the stored scores for a month, quarter or year (two queries whatever the number of 台区)."""
+    if period.kind not in SCORED:
+        cards = grid_cards(scope, period)
+        return cards[first : None if count is None else first + count], len(cards)
+    rows = _ranked(scope, period, Level.GRID).select_related("grid__manager")
+    chosen = rows[first : None if count is None else first + count]
     cards = []
-    for person in people.only("username", "first_name", "last_name", "full_name", "role"):
-        card = Card(person.get_full_name() or person.username, str(person.get_role_display()))
-        card.figures = _figures(raw.get(person.pk, {}), STAFF_MEASURES)
+    for row in chosen:
+        card = _grid_named(row.grid)
+        card.figures = _read(row.figures, GRID_COLUMNS)
         cards.append(card)
-    return sorted(cards, key=lambda c: (-c.score, c.name))
+    return cards, rows.count()
+
+
+def staff_ranking(scope: Scope, period: Period, first: int, count: int | None) -> tuple[list[Card], int]:
+    """The staff's ranking, as grid_ranking."""
+    if period.kind not in SCORED:
+        cards = staff_cards(scope, period)
+        return cards[first : None if count is None else first + count], len(cards)
+    rows = _ranked(scope, period, Level.PERSON).select_related("person")
+    cards = []
+    for row in rows[first : None if count is None else first + count]:
+        card = _person_named(row.person)
+        card.figures = _read(row.figures, STAFF_MEASURES)
+        cards.append(card)
+    return cards, rows.count()
 
 
 def own_card(person: User, period: Period) -> Card:
-    card = Card(person.get_full_name() or person.username, str(person.get_role_display()))
+    card = _person_named(person)
     card.figures = _figures(queries.of_person(person.pk, period, STAFF_MEASURES), STAFF_MEASURES)
     return card
 
@@ -116,12 +224,9 @@ def label(code: str) -> str:
     return str(measure.label if measure else ExternalMeasure(code).label)
 
 
-def table(name: str, title: object, cards: list[Card], codes: list[str]) -> Table:
-    """Cards as a ranked table (the page and the exports)."""
+def table(name: str, title: object, cards: list[Card], codes: list[str], *, first: int = 0) -> Table:
+    """Cards as a ranked table (the page and the exports), the first of them ranked `first` + 1."""
     result = Table(name, title, [_("Rank"), _("Name"), _("Role or manager"), *[label(c) for c in codes], _("Score")])
-    for rank, card in enumerate(cards, start=1):
+    for rank, card in enumerate(cards, start=first + 1):
         result.rows.append(Row(str(rank), [card.name, card.who, *[card.figures.get(c) for c in codes], card.score]))
     return result
-
-
-GRID_COLUMNS = [*GRID_MEASURES, *[m.value for m in ExternalMeasure if m.value not in GRID_MEASURES]]

@@ -17,6 +17,7 @@ class Row:
     label: str
     cells: list[Cell]
     link: str = ""  # the list of orders behind the figure (drill-down)
+    orders: str = ""  # beside a link to a unit's own dashboard: the queue of its subtree's orders
     flag: str = ""  # "out": a control chart's point outside its limits; "red"/"amber"/"green": against target
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from celery import shared_task
 
-from dashboards import reports, rollups
+from dashboards import reports, rollups, scorecards
 
 
 @shared_task
@@ -17,3 +19,14 @@ def refresh_daily_figures() -> int:
 def send_monthly_reports() -> int:
     """On the first working day of a month, tell every unit's managers that last month's report is ready."""
     return reports.send_monthly_reports()
+
+
+@shared_task
+def rescore_months(months: list[str]) -> int:
+    """Rescore the scorecards of the months (ISO first days), their quarters and years: an import changed them."""
+    chosen = {}
+    for text in months:
+        first = date.fromisoformat(text)
+        for period in scorecards.scored_periods(first, first + timedelta(days=1)):
+            chosen[period.kind, period.start] = period
+    return sum(scorecards.write_scores(period) for period in chosen.values())

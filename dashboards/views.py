@@ -3,7 +3,9 @@ report; every table exports with `?export=csv|xlsx&table=<name>` and the page's 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts import ratelimits
 from accounts.models import Department, ServiceGrid
 from accounts.permissions import only_for
-from dashboards import actions, exports, imports, periods, queries, registry, scorecards, targets
+from dashboards import actions, exports, imports, pdf, periods, queries, registry, scorecards, targets
 from dashboards.board import Board
 from dashboards.forms import ImportForm, NoteForm, TargetForm
 from dashboards.models import Target
@@ -32,7 +34,7 @@ from dashboards.permissions import (
 from dashboards.tables import Table
 
 WRITES = "dashboards_writes"  # settings.RATE_LIMITS: every POST here counts one hit per user
-PAGE_ROWS = 100  # a scorecard page shows the first hundred of a ranking; its export holds them all
+PAGE_ROWS = 100  # a scorecard page shows a hundred of a ranking; its export holds them all
 
 
 def _over_limit(request: HttpRequest) -> HttpResponse | None:
@@ -94,13 +96,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @only_for(_may(READ_DASHBOARD))
 def report(request: HttpRequest) -> HttpResponse:
-    """The monthly quality report of a unit, to print (the beat task links to it on the first working day)."""
+    """The monthly quality report of a unit, to print or as a PDF (`?format=pdf`); the beat task links to both on
+    the first working day."""
     scope, period, context = _context(request)
     if period.kind != "month":
         period = periods.around("month", period.start)
         context["period"] = period
     board = Board(scope, period)
     context |= {"cards": board.cards(), "tables": board.tables(), "accounts": scope.accounts}
+    if request.GET.get("format") == "pdf":
+        content = pdf.report_pdf(scope.unit, period, context["cards"], context["tables"])
+        response = HttpResponse(content, content_type="application/pdf")
+        filename = f"quality-report-{scope.unit.code}-{period.start:%Y-%m}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    context["pdf_query"] = urlencode({**context["query"], "format": "pdf"})
     return render(request, "dashboards/report.html", context)
 
 
@@ -163,30 +173,61 @@ def _target_rows(scope: queries.Scope, rows: list[Target], year: int) -> list[di
     return result
 
 
-def _scorecard_tables(scope: queries.Scope, period: periods.Period) -> list[Table]:
-    return [
-        scorecards.table(
-            "grids",
-            _("台区 customer manager scorecards"),
-            scorecards.grid_cards(scope, period),
-            scorecards.GRID_COLUMNS,
-        ),
-        scorecards.table(
-            "staff", _("Staff scorecards"), scorecards.staff_cards(scope, period), scorecards.STAFF_MEASURES
-        ),
+@dataclass
+class Pager:
+    """Where one ranking's page lies: its ranks, and the query of the pages before and after."""
+
+    first: int
+    shown: int
+    total: int
+    previous: str = ""
+    next: str = ""
+
+
+def _page_of(request: HttpRequest, name: str) -> int:
+    text = request.GET.get(f"{name}_page", "")
+    return max(int(text), 1) if text.isdigit() else 1
+
+
+def _pager(query: dict[str, str], name: str, page: int, shown: int, total: int) -> Pager:
+    first = (page - 1) * PAGE_ROWS
+    pager = Pager(first + 1, first + shown, total)
+    if page > 1:
+        pager.previous = urlencode({**query, f"{name}_page": page - 1})
+    if first + shown < total:
+        pager.next = urlencode({**query, f"{name}_page": page + 1})
+    return pager
+
+
+def _scorecard_tables(
+    request: HttpRequest, scope: queries.Scope, period: periods.Period, query: dict[str, str], *, everything: bool
+) -> list[tuple[Table, Pager]]:
+    """Each ranking's page asked for (`<table>_page`), or every row of it for an export."""
+    rankings = [
+        ("grids", _("台区 customer manager scorecards"), scorecards.grid_ranking, scorecards.GRID_COLUMNS),
+        ("staff", _("Staff scorecards"), scorecards.staff_ranking, scorecards.STAFF_MEASURES),
     ]
+    result = []
+    for name, title, ranking, columns in rankings:
+        page = 1 if everything else _page_of(request, name)
+        first = (page - 1) * PAGE_ROWS
+        cards, total = ranking(scope, period, first, None if everything else PAGE_ROWS)
+        table = scorecards.table(name, title, cards, columns, first=first)
+        result.append((table, _pager(query, name, page, len(cards), total)))
+    return result
 
 
 @only_for(_may(READ_DASHBOARD))
 def scorecards_page(request: HttpRequest) -> HttpResponse:
-    """The 台区 managers' and the staff's scorecards of a unit's subtree, ranked."""
+    """The 台区 managers' and the staff's scorecards of a unit's subtree, ranked, a page of each at a time."""
     scope, period, context = _context(request)
-    tables = _scorecard_tables(scope, period)
+    everything = "export" in request.GET
+    sections = _scorecard_tables(request, scope, period, context["query"], everything=everything)
+    tables = [section[0] for section in sections]
     exported = _export(request, tables, scope.unit)
     if exported is not None:
         return exported
-    shown = [Table(t.name, t.title, t.columns, t.rows[:PAGE_ROWS]) for t in tables]
-    context |= {"tables": shown, "limit": PAGE_ROWS, "capped": any(len(t.rows) > PAGE_ROWS for t in tables)}
+    context |= {"sections": sections, "tables": tables}
     return render(request, "dashboards/scorecards.html", context)
 
 

@@ -76,6 +76,7 @@ class QueueFilterForm(PortalFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=lambda: _blank(kinds.kind_choices()))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=lambda: _blank(kinds.status_choices()))
     grid = forms.CharField(label=_("Service grid (台区) code"), required=False, max_length=20)
+    unit = forms.CharField(label=_("Unit code (and the units below it)"), required=False, max_length=20)
     sla_state = forms.ChoiceField(label=_("Time limit"), required=False, choices=_blank(SlaState.choices))
     sort = forms.ChoiceField(label=_("Order by"), required=False, choices=Sort.choices)
 

@@ -155,11 +155,13 @@ def filter_orders(
     kind: str = "",
     status: str = "",
     grid: str = "",
+    unit: str = "",
     sla_state: str = "",
     q: str = "",
     sort: str = "",
 ) -> WorkOrderQuerySet:
-    """Apply the queue's filters, search and sort; blank ones are ignored. `grid` is the 台区's code."""
+    """Apply the queue's filters, search and sort; blank ones are ignored. `grid` is the 台区's code, `unit` a
+    department's code: its orders and those of every unit below it (a dashboard's unit figure drills down here)."""
     if q:
         orders = search(orders, q)
     if sort:
@@ -170,6 +172,10 @@ def filter_orders(
         orders = orders.filter(status=status)
     if grid:
         orders = orders.filter(grid__code=grid)
+    if unit:
+        department = Department.objects.filter(code=unit).first()
+        subtree = Department.objects.subtree_of(department) if department else Department.objects.none()
+        orders = orders.filter(department__in=subtree)
     if sla_state:
         orders = filter_sla_state(orders, sla_state)
     return orders

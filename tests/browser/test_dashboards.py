@@ -1,8 +1,10 @@
 """The manager's dashboard in a real browser, in both languages, at desktop and phone width: `manager` opens
-it from the user menu on a year of the demo city, picks a month, drills down to a station, reads the
-scorecards and the targets; `grid` reads their own scorecard. Every page is checked by Tab.check (conftest.py)."""
+it from the user menu on a year of the demo city, picks a month, drills down to a station, opens its monthly
+report and downloads it as a PDF, reads the scorecards and the targets; `grid` reads their own scorecard. Every
+page is checked by Tab.check (conftest.py)."""
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -51,6 +53,17 @@ def test_dashboard_walk(open_tab, demo_city, language: str, width: int) -> None:
     manager.click("#units tbody th a")
     assert "unit=" in manager.page.url
     manager.check("03-station")
+    sparkline = manager.page.locator("svg[aria-labelledby^=spark-]").first
+    assert (
+        sparkline.locator("text").count()
+        == manager.page.locator(".visually-hidden table").first.locator("tbody tr").count()
+        > 0
+    )  # a month label under each point, and each month in the screen reader's table
+    manager.click(f'main a[href^="{urls.url(urls.MONTHLY_REPORT)}"]')
+    manager.check("03-report")
+    with manager.page.expect_download() as download:
+        manager.page.locator("main a[href*='format=pdf']").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
     from_user_menu(manager, urls.url(urls.SCORECARDS))
     manager.check("04-scorecards")
     from_user_menu(manager, urls.url(urls.TARGETS))

@@ -77,6 +77,7 @@ BILL = "billing:bill"
 # Managers' dashboards (issue 15).
 DASHBOARD = "dashboards:dashboard"
 SCORECARDS = "dashboards:scorecards"
+MONTHLY_REPORT = "dashboards:report"
 TARGETS = "dashboards:targets"
 MY_SCORECARD = "dashboards:my-scorecard"
 DASHBOARD_IMPORT = "dashboards:import"

@@ -28,6 +28,12 @@ def many(company, n: int) -> list:
 PAGES = [
     ("handler", "complaints:queue", {}),
     ("handler", "complaints:queue", {"major": "1", "kind": "complaint"}),
+    # A dashboard's drill-down: a category, a unit's subtree and a window (closed complaints too).
+    (
+        "handler",
+        "complaints:queue",
+        {"category": "quality_voltage", "unit": "B", "since": "2020-01-01", "until": "2099-12-31"},
+    ),
     ("manager", "complaints:watch", {}),
     ("handler", "complaints:history", {"account": "ACCOUNT"}),
     ("customer", "complaints:file", {}),

@@ -5,6 +5,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from dashboards.models import ExternalFigure
+from dashboards.tasks import rescore_months
 
 HEADER = "grid,month,data_collection,line_loss,fee_recovery\n"
 
@@ -33,7 +34,7 @@ def test_a_bad_row_is_named_and_nothing_is_imported(client, sam, grid, west_grid
     assert not ExternalFigure.objects.exists()
 
 
-def test_xlsx_files_import_too_and_appear_on_the_scorecard(client, sam, grid):
+def test_xlsx_files_import_too_and_appear_on_the_scorecard(client, sam, grid, django_capture_on_commit_callbacks):
     book = Workbook()
     book.active.append(["grid", "month", "data_collection", "line_loss", "fee_recovery"])
     book.active.append(["TQ00001", "2026-06", 99.9, 96.5, 100])
@@ -41,7 +42,12 @@ def test_xlsx_files_import_too_and_appear_on_the_scorecard(client, sam, grid):
     book.save(buffer)
     client.force_login(sam)
     upload = SimpleUploadedFile("figures.xlsx", buffer.getvalue())
-    assert client.post(reverse("dashboards:import"), {"file": upload}).status_code == 302
+    with django_capture_on_commit_callbacks() as queued:
+        assert client.post(reverse("dashboards:import"), {"file": upload}).status_code == 302
+    # The import queues the month's rescoring; the worker's run of it, here in the test:
+    rescore = [callback for callback in queued if getattr(callback, "func", None) == rescore_months.delay]
+    assert [callback.args for callback in rescore] == [(["2026-06-01"],)]
+    rescore_months(*rescore[0].args)
     page = client.get(reverse("dashboards:scorecards"), {"period": "month", "on": "2026-06-01"})
     assert "99.90" in [str(c) for c in page.context["tables"][0].rows[0].cells]
 

@@ -113,3 +113,17 @@ def test_the_targets_page_and_a_persons_scorecard_read_a_fixed_number_of_queries
     client.force_login(charlie)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("dashboards:my-scorecard"), JUNE).status_code == 200
+
+
+def test_a_cards_sparkline_labels_each_month_of_the_year_in_its_svg_and_its_table(client, figures, sam):
+    client.force_login(sam)
+    page = client.get(reverse("dashboards:dashboard"), {"period": "year", "on": "2026-06-10", "unit": "C0001-01"})
+    card = next(card for card in page.context["cards"] if card.measure.code == "on_time")
+    assert [point.month.month for point in card.trend] == list(range(1, 13))
+    assert [point.value for point in card.trend][4:6] == [None, 75]
+    text = page.content.decode()
+    assert 'aria-labelledby="spark-on_time-title"' in text and "June 2026 75.0;" in text
+    assert ">Jan</text>" in text and ">Dec</text>" in text
+    assert '<th scope="row">June 2026</th><td>75.0</td>' in text
+    client.cookies.load({"django_language": "zh-hans"})
+    assert "6月</text>" in client.get(reverse("dashboards:dashboard"), {"period": "year", "on": "2026-06-10"}).text

@@ -1,0 +1,86 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dashboards import periods, queries, rollups, scorecards
+from dashboards.models import ExternalFigure, Level, Score
+from tests.dashboards.conftest import DAY, closed_order
+from tests.factories import ServiceGridFactory
+
+JUNE = {"period": "month", "on": DAY.date().isoformat()}
+
+
+def _queries(client: object, params: dict[str, str]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("dashboards:scorecards"), params).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_rollup_stores_each_grids_and_persons_score_as_the_page_computes_it(figures, company, grid, mona):
+    ExternalFigure.objects.create(
+        grid=grid, month=date(2026, 6, 1), measure="line_loss", value=Decimal("96.50"), imported_at=DAY
+    )
+    rollups.rebuild(DAY.date(), DAY.date() + timedelta(days=1))
+    scope = queries.scope_for(company)
+    for kind in scorecards.SCORED:
+        period = periods.around(kind, DAY.date())
+        live = scorecards.grid_cards(scope, period) + scorecards.staff_cards(scope, period)
+        stored = Score.objects.filter(period=kind, start=period.start).order_by("level", "-score", "code")
+        assert {(s.code, s.score) for s in stored} == {(card.code, card.score) for card in live}
+        row = stored.get(grid=grid)
+        assert row.figures["on_time"] == "75.00" and row.figures["line_loss"] == "96.50"
+    cards, total = scorecards.grid_ranking(scope, periods.around("month", DAY.date()), 0, 10)
+    assert (
+        total == 2
+        and cards[0].code == "TQ00001"
+        and cards[0].score == Score.objects.get(grid=grid, period="month").score
+    )
+
+
+def test_the_scorecards_page_reads_the_same_queries_whatever_the_number_of_grids(client, figures, station, mona):
+    client.force_login(mona)
+    few = _queries(client, JUNE)
+    for _ in range(130):
+        ServiceGridFactory(department=station)
+    rollups.rebuild(DAY.date(), DAY.date() + timedelta(days=1))
+    assert _queries(client, JUNE) == few
+    assert _queries(client, {**JUNE, "grids_page": "2"}) == few
+
+
+def test_a_ranking_longer_than_a_page_reads_on_the_next_page(client, figures, station, mona):
+    for _ in range(110):
+        ServiceGridFactory(department=station)
+    rollups.rebuild(DAY.date(), DAY.date() + timedelta(days=1))
+    client.force_login(mona)
+    first = client.get(reverse("dashboards:scorecards"), JUNE)
+    grids, pager = first.context["sections"][0]
+    assert len(grids.rows) == 100 and grids.rows[0].cells[0].startswith("TQ00001")
+    assert pager.total == 112 and "grids_page=2" in pager.next and not pager.previous
+    second = client.get(reverse("dashboards:scorecards"), {**JUNE, "grids_page": "2"})
+    grids, pager = second.context["sections"][0]
+    assert [row.label for row in grids.rows] == [str(rank) for rank in range(101, 113)]
+    assert pager.previous and not pager.next and "Next page" not in second.content.decode()
+    export = client.get(reverse("dashboards:scorecards"), {**JUNE, "export": "csv", "table": "grids"})
+    assert len(b"".join(export.streaming_content).decode("utf-8-sig").strip().splitlines()) == 113
+
+
+def test_a_week_is_ranked_on_request_as_no_stored_score_covers_it(client, figures, mona):
+    client.force_login(mona)
+    page = client.get(reverse("dashboards:scorecards"), {"period": "week", "on": DAY.date().isoformat()})
+    grids = page.context["tables"][0]
+    assert grids.rows[0].cells[0].startswith("TQ00001") and grids.rows[0].cells[2] == 75
+    assert not Score.objects.filter(period="week").exists()
+
+
+def test_a_rebuild_rescores_the_months_quarters_and_years_its_days_touch(figures, grid, station):
+    assert {(s.period, s.start) for s in Score.objects.filter(level=Level.GRID, grid=grid)} == {
+        ("month", date(2026, 6, 1)),
+        ("quarter", date(2026, 4, 1)),
+        ("year", date(2026, 1, 1)),
+    }
+    closed_order(grid=grid, department=station, met=False, rating=5, at=DAY + timedelta(days=1))
+    rollups.rebuild(DAY.date() + timedelta(days=1), DAY.date() + timedelta(days=2))
+    assert Score.objects.get(grid=grid, period="month").figures["on_time"] == "60.00"
