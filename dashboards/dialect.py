@@ -48,3 +48,17 @@ class Dialect:
     def bound(self, moment: datetime) -> object:
         """A timestamp parameter as the database compares it with a stored column."""
         return moment if self.vendor == "postgresql" else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+# pg_advisory_xact_lock's key for the rollups' writers (dashboards.rollups.rebuild, scorecards.write_scores).
+ROLLUP_WRITER_LOCK = 7_240_015
+
+
+def one_writer() -> None:
+    """Wait, inside the caller's transaction, until no other rebuild or scoring is writing: two at once would both
+    delete the same rows and both insert theirs (figures counted twice, and a unique-constraint error in the
+    scores) when the beat's refresh meets a `rebuild_rollups` or an import's rescoring. SQLite needs nothing: its
+    writers already take the database in turn (transaction_mode IMMEDIATE)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_WRITER_LOCK])

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dashboards import registry, scorecards
-from dashboards.dialect import Dialect
+from dashboards.dialect import Dialect, one_writer
 from dashboards.models import DailyFigure, Level
 from services import sla
 
@@ -85,6 +85,7 @@ def rebuild(since: date, until: date, *, measures: list[str] | None = None) -> i
     chosen = [m for m in registry.MEASURES.values() if measures is None or m.code in measures]
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
+        one_writer()
         stale = DailyFigure.objects.filter(is_month=False, day__gte=since, day__lt=until)
         stale.filter(measure__in=[m.code for m in chosen]).delete()
         for measure in chosen:

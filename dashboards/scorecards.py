@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, ServiceGrid, User
 from dashboards import periods, queries, registry
+from dashboards.dialect import one_writer
 from dashboards.models import ExternalFigure, ExternalMeasure, Level, Score
 from dashboards.periods import Period
 from dashboards.queries import ZERO, Scope
@@ -165,6 +166,7 @@ def write_scores(period: Period) -> int:
             _score(Level.PERSON, period, card, person=person, department_id=person.department_id, code=person.username)
         )
     with transaction.atomic():
+        one_writer()
         Score.objects.filter(period=period.kind, start=period.start).delete()
         Score.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
