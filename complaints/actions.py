@@ -37,7 +37,8 @@ from complaints.models import (
 from complaints.repeat import find_repeat
 from services import actions, events, notifications, routing, sla
 from services.actions import NewOrder, TooSoon, TransitionRefused, tell_customer
-from services.models import EventKind, Priority, Status, WorkOrder
+from services.models import EventKind, Priority, ReturnVisit, Status, WorkOrder
+from services.visits import SATISFIED_FROM, send_return_visit_link
 
 # How far back staff may date a complaint the channel received (a letter takes days; a year is a typing error).
 OLDEST_RECEIPT = timedelta(days=30)
@@ -353,6 +354,8 @@ def answer(order: WorkOrder, *, by: User, reply: str) -> WorkOrder:
         order.save(update_fields=["result"])
         sla.stop_clock(order, "answer", at=now)
         _tell_filer(order, "complaint_answered", reply, f"complaint_answered:{order.pk}:{now.timestamp()}")
+        if order.can_move_to(ComplaintStatus.VISITED):  # the return visit: the backbone's rating link
+            send_return_visit_link(order)
     return order
 
 
@@ -363,7 +366,7 @@ def _tell_filer(order: WorkOrder, template: str, note: str, dedupe: str) -> None
         tell_customer(order, template=template, context={"note": note}, dedupe=dedupe)
 
 
-def record_visit(order: WorkOrder, *, by: User, satisfied: bool, note: str = "") -> WorkOrder:
+def record_visit(order: WorkOrder, *, by: User | None, satisfied: bool, note: str = "") -> WorkOrder:
     """The return visit's answer: satisfied moves on to assessment; dissatisfied reopens the investigation.
 
     A reopened complaint counts it (reopen_count) and gets a new `answer` clock from now.
@@ -382,6 +385,17 @@ def record_visit(order: WorkOrder, *, by: User, satisfied: bool, note: str = "")
             sla.start_clock(order, "answer", at=now)
         Complaint.objects.filter(pk=order.pk).update(**fields)
     return order
+
+
+def on_rated(order: WorkOrder, visit: ReturnVisit) -> None:
+    """The return visit of an answered complaint (a rating through its link, or staff's telephone visit): an
+    overall 4 or 5 is satisfied (as the dashboards count satisfaction), anything lower reopens the complaint with
+    the customer's comment. A complaint rated once it is closed is only a rating."""
+    if order.status != ComplaintStatus.ANSWERED:
+        return
+    satisfied = visit.overall >= SATISFIED_FROM
+    note = visit.comment.strip() or _("Rated %(overall)d out of 5.") % {"overall": visit.overall}
+    record_visit(order, by=visit.recorded_by, satisfied=satisfied, note=note)
 
 
 @dataclass(frozen=True)

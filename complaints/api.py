@@ -245,8 +245,9 @@ class ComplaintActionApi(WorkOrderActionApi):
         tags=["complaints"],
         summary=_("Take a step of the complaint loop"),
         description=_(
-            "Steps: contact, investigate, analyse, rectify, verify, send_back, answer, record_visit, "
-            "assess, close_complaint, mark_major, and the backbone's (assign, transfer, comment)."
+            "Steps: contact, investigate, analyse, rectify, verify, send_back, answer, assess, close_complaint, "
+            "mark_major, and the backbone's (assign, transfer, comment, and phone_visit: the return visit of an "
+            "answered complaint, which reopens it when the rating is below 4)."
         ),
         parameters=[
             NUMBER_IN_PATH,

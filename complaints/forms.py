@@ -362,27 +362,6 @@ class AnswerForm(LoopStep):
         return actions.answer(self.order, by=by, reply=self.cleaned_data["reply"])
 
 
-class VisitForm(LoopStep):
-    target = ComplaintStatus.VISITED
-    name, label, roles = "record_visit", _("Record the return visit"), STEP_ROLES["record_visit"]
-    from_statuses = frozenset({ComplaintStatus.ANSWERED})
-    satisfied = forms.TypedChoiceField(
-        label=_("Is the customer satisfied?"),
-        choices=[("yes", _("Satisfied")), ("no", _("Dissatisfied: reopen"))],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
-
-    @classmethod
-    def is_offered(cls, order: WorkOrder, user: User) -> bool:
-        return order.kind == COMPLAINT and super().is_offered(order, user)
-
-    def perform(self, by: User) -> object:
-        data = self.cleaned_data
-        return actions.record_visit(self.order, by=by, satisfied=data["satisfied"], note=data["note"])
-
-
 class AssessForm(LoopStep):
     target = ComplaintStatus.ASSESSED
     name, label, roles = "assess", _("Record the assessment"), STEP_ROLES["assess"]
@@ -438,7 +417,6 @@ LOOP_STEPS: tuple[type[ActionForm], ...] = (
     VerifyForm,
     SendBackForm,
     AnswerForm,
-    VisitForm,
     AssessForm,
     CloseComplaintForm,
 )

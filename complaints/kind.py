@@ -13,40 +13,13 @@ from complaints.kiosk import kiosk_filing
 from complaints.models import COMPLAINT, MISCONDUCT_REPORT, OPINION, PRAISE, SUGGESTION, ComplaintStatus
 from complaints.routing import route_to_handler
 from complaints.transitions import COMPLAINT_TRANSITIONS, LIGHT_TRANSITIONS, MISCONDUCT_TRANSITIONS
-from services.kinds import CustomerStep, Entry, Kind
-from services.models import Status, WorkOrder
+from services.kinds import Entry, Kind
+from services.models import Status
 from services.notifications import MessageTemplate
 
 STATUSES = dict(ComplaintStatus.choices)
 CLOCKS = {"contact": _("Contact the customer"), "answer": _("Answer the customer")}
 
-
-def awaits_verdict(order: WorkOrder) -> bool:
-    """A complaint is answered and the customer has not yet said whether they are satisfied."""
-    return order.kind == COMPLAINT and order.status == ComplaintStatus.ANSWERED
-
-
-CUSTOMER_STEPS = (
-    CustomerStep(
-        name="satisfied",
-        label=_("Yes, I am satisfied"),
-        perform=lambda order, *, by, note: actions.record_visit(order, by=by, satisfied=True, note=note),
-        offered=awaits_verdict,
-        done=_("Thank you. We will close your complaint."),
-        style="success",
-        heading=_("Are you satisfied with our answer?"),
-    ),
-    CustomerStep(
-        name="dissatisfied",
-        label=_("No, I am not satisfied"),
-        perform=lambda order, *, by, note: actions.record_visit(order, by=by, satisfied=False, note=note),
-        offered=awaits_verdict,
-        note_label=_("What is still wrong"),
-        note_required=True,
-        done=_("We are looking into your complaint again."),
-        style="outline-danger",
-    ),
-)
 
 MESSAGES: dict[str, MessageTemplate] = {
     "major_complaint": MessageTemplate(
@@ -110,8 +83,11 @@ KINDS: tuple[Kind, ...] = (
             ComplaintStatus.ANSWERED,
             Status.CLOSED,
         ),
-        customer_steps=CUSTOMER_STEPS,
         entries=ENTRIES,
+        # The return visit is the backbone's (services.visits): the customer rates the answer through the link
+        # sent with it, or staff record a telephone visit; the rating moves the loop on (actions.on_rated).
+        rated_in=frozenset({ComplaintStatus.ANSWERED, Status.CLOSED}),
+        on_rated=actions.on_rated,
         tools=TOOLS + library_registry.TOOLS,
         kiosk=kiosk_filing(COMPLAINT, _("Make a complaint")),
     ),

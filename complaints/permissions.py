@@ -31,7 +31,6 @@ STEP_ROLES: dict[str, frozenset[str]] = {
     "verify": HANDLERS,
     "send_back": HANDLERS,
     "answer": HANDLERS,
-    "record_visit": HANDLERS,
     "assess": HANDLERS,
     "close_complaint": HANDLERS,
 }

@@ -25,7 +25,6 @@ from services.kinds import CustomerStep
 from services.models import (
     QUALITY_CHARACTERISTICS,
     Channel,
-    ReturnVisit,
     Status,
     VisitChannel,
     WorkOrder,
@@ -283,11 +282,11 @@ class CommentForm(ActionForm):
 
 class PhoneVisitForm(RatingForm, ActionForm):
     name, label, roles, style = "phone_visit", _("Record a telephone return visit"), VISITORS, "secondary"
-    from_statuses = frozenset({Status.CLOSED})
 
     @classmethod
     def is_offered(cls, order: WorkOrder, user: User) -> bool:
-        return super().is_offered(order, user) and not ReturnVisit.objects.filter(order=order).exists()
+        """Where the order's kind is rated (closed, for most; a complaint's answer) and not rated yet."""
+        return cls.may_act_on(order, user) and visits.may_be_rated(order)
 
     def perform(self, by: User) -> object:
         data = self.cleaned_data

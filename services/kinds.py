@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from accounts.models import Department, User
     from services.forms import ActionForm
-    from services.models import WorkOrder
+    from services.models import ReturnVisit, WorkOrder
     from services.notifications import MessageTemplate
 
 
@@ -119,6 +119,11 @@ class Kind:
     customer_template: str = ""
     # How it is filed at a self-service kiosk; None: not at a kiosk.
     kiosk: KioskFiling | None = None
+    # The statuses in which the customer rates the order (services.visits: the link, the telephone visit):
+    # closed, for most kinds ("closed" is services.models.Status.CLOSED); a complaint's answer is rated before
+    # the complaint is assessed and closed. `on_rated` is called with the new rating, inside its transaction.
+    rated_in: frozenset[str] = frozenset({"closed"})
+    on_rated: Callable[[WorkOrder, ReturnVisit], object] | None = None
 
 
 _registry: dict[str, Kind] = {}

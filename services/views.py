@@ -46,7 +46,6 @@ from services.models import (
     Clock,
     ClockState,
     EventKind,
-    ReturnVisit,
     Status,
     TimelineEvent,
     VisitChannel,
@@ -399,8 +398,7 @@ def _progress(order: WorkOrder) -> list[dict[str, str]]:
 def _customer_choices(order: WorkOrder, step_forms: dict[str, StepForm]) -> dict[str, object]:
     """What the customer may do on their progress page: the steps offered now, and the rating link."""
     offered = [step_forms.get(step.name) or StepForm(step=step) for step in steps.offered_steps(order)]
-    rated = ReturnVisit.objects.filter(order=order).exists()
-    rate_token = visits.visit_token(order) if order.status == Status.CLOSED and not rated else None
+    rate_token = visits.visit_token(order) if visits.may_be_rated(order) else None
     return {"step_forms": offered, "rate_token": rate_token, "progress": _progress(order)}
 
 

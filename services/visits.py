@@ -19,13 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from services import events
+from services import events, kinds
 from services.actions import lock, tell_customer
 from services.models import QUALITY_CHARACTERISTICS, EventKind, ReturnVisit, Status, WorkOrder
 
 VISIT_LINK_SALT = "services.return-visit"
 VISIT_LINK_MAX_AGE = timedelta(days=14)
 CHARACTERISTICS = [name for name, _label in QUALITY_CHARACTERISTICS]
+SATISFIED_FROM = 4  # a rating of 4 or 5 is satisfied, as the dashboards' satisfaction share counts it
 
 
 class VisitRefused(Exception):
@@ -90,13 +91,17 @@ def record_return_visit(
     """Store the customer's rating of a closed order, credited to its department and assignee; only once.
 
     `by` is the member of staff who made a telephone visit, or the customer (None through an anonymous link).
-    Raises VisitRefused if the order is not closed or already rated, ValidationError for a rating out of range.
+    Raises VisitRefused if the order is not where its kind is rated (closed, for most: Kind.rated_in) or already
+    rated, ValidationError for a rating out of range. The kind's `on_rated` acts on the rating (a complaint's
+    return visit: satisfied, or reopened).
     """
     ratings = _validate_scores(overall, scores)
     with transaction.atomic():
         order = lock(order)
-        if order.status != Status.CLOSED:
-            raise VisitRefused("not_closed", _("Only a closed request can be rated."))
+        kind = kinds.get(order.kind)
+        if order.status not in rated_in(order):
+            message = _("Only a closed request can be rated.") if order.is_open else _("This request cannot be rated.")
+            raise VisitRefused("not_closed", message)
         if ReturnVisit.objects.filter(order=order).exists():
             raise VisitRefused("used", _("This request has already been rated. Thank you."))
         visit = ReturnVisit.objects.create(
@@ -111,7 +116,20 @@ def record_return_visit(
             **ratings,
         )
         events.record(order, EventKind.RETURN_VISIT, by=visit.recorded_by, new=f"{overall}/5", public=True)
+        if kind is not None and kind.on_rated is not None:
+            kind.on_rated(order, visit)
     return visit
+
+
+def rated_in(order: WorkOrder) -> frozenset[str]:
+    """The statuses in which the order's kind takes its return visit (closed, unless the kind says otherwise)."""
+    kind = kinds.get(order.kind)
+    return kind.rated_in if kind is not None else frozenset({Status.CLOSED})
+
+
+def may_be_rated(order: WorkOrder) -> bool:
+    """Whether the order waits for its rating: where its kind is rated, and not rated yet."""
+    return order.status in rated_in(order) and not ReturnVisit.objects.filter(order=order).exists()
 
 
 def customer_of(order: WorkOrder) -> User | None:

@@ -70,12 +70,30 @@ def test_the_customer_sees_the_reply_and_rates_it_on_the_progress_page(client, c
     order = walk_to_analysed(company, order, fault=False)
     actions.answer(order, by=company.handler, reply="经核实系客户内部线路问题")
     client.force_login(company.customer)
-    html = client.get(reverse("services:order", args=[order.number])).content.decode()
-    assert "经核实系客户内部线路问题" in html and "satisfied" in html
-    response = client.post(reverse("services:step", args=[order.number, "dissatisfied"]), {"note": "仍有问题"})
-    assert response.status_code == 302
+    page = client.get(reverse("services:order", args=[order.number]))
+    assert "经核实系客户内部线路问题" in page.content.decode()
+    # The return visit is the backbone's rating page, linked from the progress page and sent with the answer.
+    rating = reverse("services:return-visit", args=[page.context["rate_token"]])
+    assert order.notifications.filter(template="return_visit_link").exists()
+    response = client.post(rating, {"overall": "2", "comment": "仍有问题"})
+    assert response.status_code == 200
     order.refresh_from_db()
-    assert order.status == "investigated"
+    assert order.status == "investigated" and order.complaint.reopen_count == 1
+    assert (order.return_visit.overall, order.return_visit.comment) == (2, "仍有问题")
+
+
+def test_a_rating_of_4_or_5_is_the_satisfied_return_visit(client, company):
+    order = file(company, by=company.customer, channel="web")
+    order = walk_to_analysed(company, order, fault=False)
+    actions.answer(order, by=company.handler, reply="经核实系客户内部线路问题")
+    client.force_login(company.customer)
+    token = client.get(reverse("services:order", args=[order.number])).context["rate_token"]
+    assert client.post(reverse("services:return-visit", args=[token]), {"overall": "4"}).status_code == 200
+    order.refresh_from_db()
+    assert order.status == "visited" and order.complaint.is_satisfied
+    # Rated once: the link is spent, and the progress page offers no second rating.
+    assert client.get(reverse("services:return-visit", args=[token])).status_code == 410
+    assert client.get(reverse("services:order", args=[order.number])).context["rate_token"] is None
 
 
 @pytest.mark.parametrize(

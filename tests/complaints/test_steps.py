@@ -1,6 +1,6 @@
 """Every step of the loop through the pages and the API: the roles outside its row of STEP_ROLES are refused and
 change nothing, every step taken out of turn is 409, and the handler and the manager take a complaint from the
-reply to closed (return visit, assessment, closing) exactly as they take its first steps."""
+reply to closed (the backbone's return visit, assessment, closing) exactly as they take its first steps."""
 
 from __future__ import annotations
 
@@ -60,7 +60,6 @@ STEPS = {
     "verify": (C.RECTIFIED, {"note": "同意"}, C.ANALYSED),
     "send_back": (C.RECTIFIED, {"note": "整改不到位"}, C.VERIFIED),
     "answer": (C.VERIFIED, {"reply": "已新增配变"}, C.RECTIFIED),
-    "record_visit": (C.ANSWERED, {"satisfied": "yes"}, C.VERIFIED),
     "assess": (C.VISITED, {"finding": "末端电压长期偏低", "penalty_points": "1"}, C.RECTIFIED),
     "close_complaint": (C.ASSESSED, {"result": "闭环"}, C.RECTIFIED),
 }
@@ -106,10 +105,10 @@ def test_every_step_out_of_turn_is_409_and_changes_nothing(client, company, step
 @pytest.mark.parametrize("api", [False, True], ids=["page", "api"])
 def test_the_return_visit_assessment_and_closing_through_the_table(client, company, api):
     order = at(company, C.ANSWERED)
-    assert act(client, company.handler, order, "record_visit", body(company, "record_visit"), api).status_code in (
-        200,
-        302,
-    )
+    visit = {"overall": "5", "comment": "满意"}
+    assert act(client, company.handler, order, "phone_visit", visit, api).status_code in (200, 302)
+    order.refresh_from_db()
+    assert order.status == C.VISITED and order.return_visit.recorded_by == company.handler
     assert act(client, company.manager, order, "assess", body(company, "assess"), api).status_code in (200, 302)
     assert act(client, company.handler, order, "close_complaint", {"result": "闭环"}, api).status_code in (200, 302)
     order.refresh_from_db()
@@ -119,9 +118,16 @@ def test_the_return_visit_assessment_and_closing_through_the_table(client, compa
 
 
 @pytest.mark.parametrize("api", [False, True], ids=["page", "api"])
-def test_a_dissatisfied_return_visit_reopens_the_investigation_through_the_table(client, company, api):
+def test_a_dissatisfied_telephone_visit_reopens_the_investigation(client, company, api):
     order = at(company, C.ANSWERED)
-    response = act(client, company.handler, order, "record_visit", {"satisfied": "no", "note": "仍然电压低"}, api)
+    response = act(client, company.handler, order, "phone_visit", {"overall": "2", "comment": "仍然电压低"}, api)
     assert response.status_code in (200, 302)
     order.refresh_from_db()
     assert order.status == C.INVESTIGATED and order.complaint.reopen_count == 1
+
+
+def test_the_return_visit_is_offered_on_an_answered_complaint_and_not_before(company):
+    from services.forms import PhoneVisitForm
+
+    assert not PhoneVisitForm.is_offered(at(company, C.VERIFIED), company.handler)
+    assert PhoneVisitForm.is_offered(at(company, C.ANSWERED), company.handler)
