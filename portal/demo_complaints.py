@@ -43,7 +43,17 @@ from complaints.models import (
 from complaints.routing import complaint_centre_for
 from portal import demo_orders as base
 from portal.demo_orders import DAY, HOUR, MINUTE, Calendar, City, Place, PlannedOrder, Policies, Step
-from services.models import Channel, Clock, EventKind, Priority, Status, TimelineEvent, WorkOrder
+from services.models import (
+    Channel,
+    Clock,
+    EventKind,
+    Priority,
+    ReturnVisit,
+    Status,
+    TimelineEvent,
+    VisitChannel,
+    WorkOrder,
+)
 
 C, S = ComplaintStatus, Status
 COMPLAINTS_PER_ACCOUNT = 0.06
@@ -442,7 +452,20 @@ def write(plans: list[Plan], now: datetime, calendar: Calendar) -> None:
             Accountability,
             [Accountability(complaint_id=p.order.pk, at=at, **f) for p in plans for at, f in p.findings if at <= now],
         )
+        base._bulk(ReturnVisit, [v for p, row in zip(plans, rows, strict=True) if (v := _visit(p, row, now))])
         base._bulk(TimelineEvent, [e for o in orders for e in base._events(o, clocks[id(o)], numbers[o.pk], now)])
+
+
+def _visit(plan: Plan, row: WorkOrder, now: datetime) -> ReturnVisit | None:
+    """The handler's telephone return visit of an answered complaint (the one that satisfied the customer: a
+    reopened complaint's first visit is its timeline's reopening), rated 4 or 5 by the visit's minute."""
+    visited = plan.facts.get("visited_at")
+    if visited is None or visited > now:
+        return None
+    return ReturnVisit(
+        order_id=row.pk, channel=VisitChannel.PHONE, overall=4 + visited.minute % 2, department_id=row.department_id,
+        assignee_id=row.assigned_to_id, recorded_by_id=row.assigned_to_id, recorded_at=visited,
+    )  # fmt: skip
 
 
 def default_complaints(accounts: int) -> int:

@@ -11,7 +11,7 @@ from django.db.models import Count
 
 from complaints.models import COMPLAINT, FEEDBACK_KINDS, Accountability, Complaint, ComplaintStatus
 from portal import demo_complaints
-from services.models import Clock, ClockState, EventKind, TimelineEvent, WorkOrder
+from services.models import Clock, ClockState, EventKind, ReturnVisit, TimelineEvent, WorkOrder
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,11 @@ def test_open_complaints_stand_in_every_step_on_the_demo_handlers_queue(seeded):
 
 def test_a_second_seed_adds_nothing(seeded):
     assert demo_complaints.seed_complaints(seed=7) == 0
+
+
+def test_every_visited_complaint_has_its_return_visit_in_the_satisfaction_figures(seeded):
+    visited = Complaint.objects.filter(visited_at__isnull=False)
+    assert visited.exists()
+    rated = ReturnVisit.objects.filter(order__complaint__in=visited)
+    assert rated.count() == visited.count()
+    assert set(rated.values_list("overall", flat=True)) <= {4, 5}
