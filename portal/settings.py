@@ -323,6 +323,8 @@ RATE_LIMITS = {
 RATE_LIMITS["complaint_filing"] = (int(os.environ.get("COMPLAINT_FILING_LIMIT", "10")), timedelta(days=1))
 # In-sale (issue 12): new-connection and change-of-use filings and document uploads per user a day.
 RATE_LIMITS["connection_filing"] = (int(os.environ.get("CONNECTION_FILING_LIMIT", "30")), timedelta(days=1))
+# … and the counter staff's, who enter the paper applications handed in at the counter (per clerk a day).
+RATE_LIMITS["connection_counter"] = (int(os.environ.get("CONNECTION_COUNTER_LIMIT", "300")), timedelta(days=1))
 # Inspections (issue 13): writes (checklists, findings, flag reviews) per user (services.inspections.limits).
 RATE_LIMITS["inspections"] = (int(os.environ.get("INSPECTIONS_WRITE_LIMIT", "600")), RATE_LIMIT_WINDOW)
 # Dashboards (issue 15): targets set, figures imported and chart notes written, per user (dashboards.views).
