@@ -96,6 +96,15 @@ MESSAGES: dict[str, MessageTemplate] = {
         _("The supply plan for %(number)s"),
         _("Our supply plan for your application %(number)s: %(note)s You choose your contractor freely. %(link)s"),
     ),
+    # Not about an order's progress: the suspension or removal an order made has ended (services.connections.
+    # resumption), and the account is supplied again.
+    "supply_resumed": MessageTemplate(
+        _("Supply resumed on account %(account)s"),
+        _(
+            "The suspension or temporary removal you asked for on account %(account)s ended on %(day)s: the "
+            "account is supplied and billed again. %(link)s"
+        ),
+    ),
     "stage_result": MessageTemplate(
         _("Your application %(number)s: %(status_label)s"),
         _("Your application %(number)s is now at: %(status_label)s. %(note)s %(link)s"),
