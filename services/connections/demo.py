@@ -284,6 +284,14 @@ def reserved(seed: int, count: int = len(DONE)) -> list[ElectricityAccount]:
     return [rows[account.number] for account in chosen]
 
 
+def restore_reserved(*, seed: int, orders: int) -> None:
+    """Put the reserved accounts back as planned if this seeding is to add the in-sale year (none is there yet):
+    `seed_demo` calls it before the year's orders are planned. A seeding that adds nothing leaves them as the
+    changes left them."""
+    if orders > 0 and not WorkOrder.objects.filter(kind__in=[BUSINESS_APPLICATION, CHANGE_OF_USE]).exists():
+        reserved(seed)
+
+
 def _done_changes(rng: random.Random, *, seed: int) -> int:
     """Changes of use taken at the counter by the account's 台区 manager and carried out some months ago (made,
     not yet closed): the account's history shows them; a suspension or removal whose end has come is lifted
