@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -232,6 +233,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
     "scan-readings": {"task": "services.inspections.tasks.scan_readings", "schedule": 86400.0},
+    # In-sale (issue 12): requested suspensions and temporary removals that have ended are lifted just after
+    # midnight (idempotent; a missed night catches up at beat's next start).
+    "resume-ended-suspensions": {
+        "task": "services.connections.tasks.resume_ended_suspensions",
+        "schedule": crontab(minute=5, hour=0),
+    },
     # Billing (issue 14): last month's bill run (once finished, a no-op), arrears and notices, reconciliation.
     "run-bills": {"task": "billing.tasks.run_bills", "schedule": 3600.0},
     "review-arrears": {"task": "billing.tasks.review_arrears", "schedule": 86400.0},
@@ -323,6 +330,8 @@ RATE_LIMITS = {
 RATE_LIMITS["complaint_filing"] = (int(os.environ.get("COMPLAINT_FILING_LIMIT", "10")), timedelta(days=1))
 # In-sale (issue 12): new-connection and change-of-use filings and document uploads per user a day.
 RATE_LIMITS["connection_filing"] = (int(os.environ.get("CONNECTION_FILING_LIMIT", "30")), timedelta(days=1))
+# … and the counter staff's, who enter the paper applications handed in at the counter (per clerk a day).
+RATE_LIMITS["connection_counter"] = (int(os.environ.get("CONNECTION_COUNTER_LIMIT", "300")), timedelta(days=1))
 # Inspections (issue 13): writes (checklists, findings, flag reviews) per user (services.inspections.limits).
 RATE_LIMITS["inspections"] = (int(os.environ.get("INSPECTIONS_WRITE_LIMIT", "600")), RATE_LIMIT_WINDOW)
 # Dashboards (issue 15): targets set, figures imported and chart notes written, per user (dashboards.views).

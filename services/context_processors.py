@@ -26,5 +26,5 @@ def menus(request: HttpRequest) -> dict[str, Any]:
         return {}
     if user.is_customer:
         return {"new_request_entries": kinds.entries(for_staff=False)}
-    staff_entries = kinds.entries(for_staff=True) if can_enter_orders(user) else []
+    staff_entries = kinds.entries(for_staff=True, user=user) if can_enter_orders(user) else []
     return {"staff_entries": staff_entries, "staff_tools": kinds.tools_for(user)}

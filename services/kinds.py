@@ -31,13 +31,14 @@ class Entry:
     """A page of a kind's that the menus link to: a way in for new requests, or a staff tool (a dispatch board).
 
     A customer's entry is shown to customers; a staff entry to those who take requests by phone or at the
-    counter (services.forms.can_enter_orders); a tool to those `shown_to` admits.
+    counter (services.forms.can_enter_orders), narrowed to those `shown_to` admits if the kind sets it; a tool
+    to those `shown_to` admits.
     """
 
     label: Promise
     url_name: str  # reversed by the menus, e.g. "services:report-fault"
     for_staff: bool = False
-    shown_to: Callable[[User], bool] | None = None  # a tool's audience; None for an entry
+    shown_to: Callable[[User], bool] | None = None  # a tool's audience; a staff entry's, if narrower
 
 
 @dataclass(frozen=True)
@@ -195,8 +196,12 @@ def message_templates() -> dict[str, MessageTemplate]:
     return {name: template for kind in _registry.values() for name, template in kind.messages.items()}
 
 
-def entries(*, for_staff: bool) -> list[Entry]:
-    return [entry for kind in _registry.values() for entry in kind.entries if entry.for_staff == for_staff]
+def entries(*, for_staff: bool, user: User | None = None) -> list[Entry]:
+    """The entry pages of every kind; staff entries narrowed by their `shown_to` when `user` is given."""
+    found = [entry for kind in _registry.values() for entry in kind.entries if entry.for_staff == for_staff]
+    if user is None:
+        return found
+    return [entry for entry in found if entry.shown_to is None or entry.shown_to(user)]
 
 
 def kiosk_kinds() -> dict[str, Kind]:

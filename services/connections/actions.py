@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AccountStatus, ElectricityAccount, ServiceGrid, User
 from services import actions, attachments, kinds, notifications, routing, sla
 from services.actions import NewOrder, TransitionRefused, tell_customer
-from services.connections import changes, documents
+from services.connections import changes, documents, permissions
 from services.connections.models import (
     BUSINESS_APPLICATION,
     CHANGE_OF_USE,
@@ -119,6 +119,7 @@ def file_business_application(
     """Open a new connection or capacity increase with its documents, start its clocks and route it."""
     _check_applicant(by, purpose=purpose, account=account, location=location)
     grid = account.grid if account else grid
+    _check_filer(by, grid=grid)
     new = NewOrder(
         kind=BUSINESS_APPLICATION,
         channel=channel,
@@ -163,6 +164,19 @@ def _check_applicant(by: User, *, purpose: str, account: ElectricityAccount | No
         raise ValidationError({"account": [_("Choose one of the accounts linked to you.")]})
     if account.status == AccountStatus.CLOSED:
         raise ValidationError({"account": [_("Account %(number)s is closed.") % {"number": account.number}]})
+
+
+def _check_filer(by: User, *, grid: ServiceGrid | None) -> None:
+    """Staff file for a customer only if their role may, and on a 台区 in their scope (the account's, or where
+    the new supply is): services.connections.permissions, for the counter pages and the API alike."""
+    if not by.is_employee:
+        return
+    if not permissions.files_for_customers(by):
+        raise PermissionDenied(_("Your role does not file applications for customers."))
+    if grid is None:
+        raise ValidationError({"grid": [_("Choose the area (台区) where the supply is needed.")]})
+    if not permissions.in_scope(by, grid.department_id):
+        raise PermissionDenied(_("This account or area is not in your department's scope."))
 
 
 def _checklist(order: WorkOrder, application: BusinessApplication, *, by: User, given: dict) -> None:
@@ -478,6 +492,7 @@ def file_change_of_use(
         raise ValidationError({"account": [_("Choose one of the accounts linked to you.")]})
     if not (by.is_customer or by.is_employee):
         raise ValidationError(_("Only customers and staff can apply for a change of use."))
+    _check_filer(by, grid=account.grid)
     fields = {
         "end_on": end_on,
         "new_capacity_kva": new_capacity_kva,

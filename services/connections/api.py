@@ -8,6 +8,8 @@
 The stage steps are the backbone's action endpoint (/api/v1/work-orders/<number>/actions/<action>/, e.g.
 review_documents with verdict_<document> and reason_<document>), and the customer's construction steps its step
 endpoint. Every POST is idempotent (Idempotency-Key) and throttled per user (services.connections.limits).
+Staff file for a customer as the counter pages do: only the roles and within the scope of
+services.connections.permissions (403 otherwise).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import ElectricityAccount, ServiceGrid, VoltageLevel
-from accounts.permissions import IsCustomer
+from accounts.permissions import IsCustomer, is_customer
 from services import idempotency
 from services.api import (
     IDEMPOTENCY_KEY,
@@ -43,7 +45,7 @@ from services.api import (
 from services.connections import actions, figures, limits, progress
 from services.connections.documents import CUSTOMER_DOCUMENTS
 from services.connections.models import BUSINESS_APPLICATION, ChangeType, ConnectionType, Purpose
-from services.connections.permissions import sees_funnel
+from services.connections.permissions import files_for_customers, sees_funnel
 from services.models import WorkOrder
 
 ConnectionTypeField = named_choice_field(ConnectionType.choices, "ConnectionTypeEnum")
@@ -82,9 +84,17 @@ def file_from_api(*, by: object, **data: object) -> WorkOrder:
     return actions.file_business_application(by=by, **data)
 
 
+class MayFile(BasePermission):
+    """Customers, and the staff connections' table lets file for them (services.connections.permissions)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return is_customer(request.user) or files_for_customers(request.user)
+
+
 class BusinessApplicationCreateApi(NewRequestApi):
     submit = staticmethod(file_from_api)
     InputSerializer = BusinessApplicationInput
+    permission_classes = [MayFile]
     throttle_classes = [limits.FilingThrottle]
 
     @extend_schema(
@@ -132,6 +142,7 @@ class ChangeOfUseInput(NewRequestInput):
 class ChangeOfUseCreateApi(NewRequestApi):
     submit = staticmethod(actions.file_change_of_use)
     InputSerializer = ChangeOfUseInput
+    permission_classes = [MayFile]
     throttle_classes = [limits.FilingThrottle]
 
     @NewRequestApi.describe("changes_of_use_create", _("Apply for a change of use"), ChangeOfUseInput)

@@ -1,5 +1,6 @@
-"""The demo's in-sale year (issue 12): new connections in every stage, some past their limits, and changes of use
-applied to accounts (their history on the account page).
+"""The demo's in-sale year (issue 12): new connections in every stage, some past their limits, and changes of use:
+the demo customers' still waiting for their date, and one of nearly every type taken at the counter and carried
+out on an account reserved for it (`reserved`; their history on the account page).
 
 Each application is walked through the real actions (services.connections.actions) to its stage, then moved back
 in time as a whole (its opening, timeline, clocks and documents) to a day of the past year. A few of the live
@@ -18,19 +19,28 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
-from accounts.demo import DEMO_CUSTOMER_PHONE
-from accounts.models import AccountStatus, CustomerClass, ElectricityAccount, User
+from accounts.demo import (
+    BLOCK_SIZE,
+    CLASSES,
+    DEMO_CUSTOMER_PHONE,
+    account_number,
+    demo_customer_accounts,
+    plan_block,
+    reading_periods,
+)
+from accounts.models import AccountStatus, CustomerClass, ElectricityAccount, User, VoltageLevel
 from services.actions import close_order
-from services.connections import actions
+from services.connections import actions, resumption
 from services.connections.models import (
     BUSINESS_APPLICATION,
     CHANGE_OF_USE,
     AccountChange,
     ApplicationDocument,
     BusinessApplication,
+    ChangeOfUse,
     ChangeType,
     ConnectionType,
     Purpose,
@@ -66,7 +76,8 @@ def seed_connections(*, seed: int, orders: int) -> int:
     count = max(len(STEPS) + 3, min(orders // 40, 60))
     with transaction.atomic():
         added = sum(_application(rng, staff, accounts, index) for index in range(count))
-        added += _changes(rng, staff, accounts, max(4, count // 2))
+        added += _changes(rng, accounts, max(4, count // 2))
+        added += _done_changes(rng, seed=seed)
     return added
 
 
@@ -168,8 +179,8 @@ def _breach(order: WorkOrder) -> None:
         _move_back(order, clock.due_at - timezone.now() + timedelta(days=2))
 
 
-# Meter relocations and splits are done (in the account's history); the others stay open, waiting for their
-# date: done, they would change the demo city's accounts under the readings and classes seeded for them.
+# Changes of use still waiting for their date, filed by the demo customers on their own accounts (their state is
+# left as it is: the README's walks start from it).
 CHANGES: list[tuple[str, Callable[[ElectricityAccount, date], dict]]] = [
     (ChangeType.SUSPENSION, lambda account, day: {"end_on": day + timedelta(days=30)}),
     (ChangeType.TARIFF_CHANGE, lambda account, day: {"new_tariff_code": _other_tariff(account)}),
@@ -186,8 +197,15 @@ CHANGES: list[tuple[str, Callable[[ElectricityAccount, date], dict]]] = [
     (ChangeType.RELOCATION, lambda account, day: {"new_address": f"{account.address}（迁址）"}),
 ]
 
-
-DONE = (ChangeType.METER_RELOCATION, ChangeType.SPLIT)
+# Changes of use carried out, one of each type but two, each on an account reserved for it (`reserved`). Not
+# here: a transfer (it makes a new holder, and the city's customers are the ones accounts.demo planned) and a
+# merge (it closes a second account). A closure is skipped where billing has found arrears (a city seeded before).
+DONE: list[tuple[str, Callable[[ElectricityAccount, date], dict]]] = [
+    *CHANGES,
+    (ChangeType.TEMPORARY_SWAP, lambda account, day: {"end_on": day + timedelta(days=40)}),
+    (ChangeType.VOLTAGE_CHANGE, lambda account, day: {"new_voltage_level": VoltageLevel.V380}),
+    (ChangeType.CLOSURE, lambda account, day: {}),
+]
 
 
 def _other_tariff(account: ElectricityAccount) -> str:
@@ -195,12 +213,12 @@ def _other_tariff(account: ElectricityAccount) -> str:
     return "ZJ-RES-TOU" if account.tariff_code == "ZJ-RES-TIER" else "ZJ-RES-TIER"
 
 
-def _changes(rng: random.Random, staff: dict[str, User], accounts: list[ElectricityAccount], count: int) -> int:
-    """Changes of use on the customers' accounts; most done (their effect on the account), a few still open.
+def _changes(rng: random.Random, accounts: list[ElectricityAccount], count: int) -> int:
+    """Changes of use on the customers' accounts, filed a few days ago and still open.
 
     The demo customer's own account is left as it is: the README's walk starts from it.
     """
-    grid, today, added = staff["grid"], timezone.localdate(), 0
+    added, today = 0, timezone.localdate()
     usable = [
         account
         for account in accounts
@@ -224,10 +242,86 @@ def _changes(rng: random.Random, staff: dict[str, User], accounts: list[Electric
             )
         except ValidationError:  # the account's state after an earlier change rules this one out: skip it
             continue
-        if change_type in DONE:
-            order = actions.complete_change(actions.start_change(order, by=grid), by=grid)
-        shift = timedelta(days=rng.randint(10, 300))
-        _move_back(order, shift)
-        AccountChange.objects.filter(order=order).update(at=F("at") - shift)
+        _move_back(order, timedelta(days=rng.randint(1, 4)))  # filed a few days ago, for a date to come
         added += 1
+    return added
+
+
+def reserved(seed: int, count: int = len(DONE)) -> list[ElectricityAccount]:
+    """The accounts the done changes are made on, put back as accounts.demo planned them.
+
+    Chosen by number (the city's last low-voltage households planned active, not a demo customer's), so the
+    other demo parts' choices never rely on what the changes did: billing cuts only homes without orders, the
+    README's and the browser walks' accounts are the demo customers' and the first ones. `seed_demo` puts them
+    back before it plans the year's orders (which read the accounts' status and address): a city seeded again
+    after its orders were deleted gets the same orders and the same changes.
+    """
+    customers = {number for numbers in demo_customer_accounts(seed).values() for number in numbers}
+    top, first = ElectricityAccount.objects.aggregate(top=Max("number"))["top"], int(account_number(0))
+    if top is None or int(top) < first:
+        return []
+    last, periods, chosen = int(top) - first, reading_periods(timezone.localdate()), []
+    for block in range(last // BLOCK_SIZE, -1, -1):  # from the last block down: never the whole city planned
+        chosen += [
+            account
+            for account in reversed(plan_block(seed, block, periods))
+            if account.index <= last
+            and account.customer_class == CustomerClass.LV_RESIDENTIAL
+            and account.status == AccountStatus.ACTIVE
+            and account.number not in customers
+        ]
+        if len(chosen) >= count:
+            break
+    rows = ElectricityAccount.objects.in_bulk([account.number for account in chosen[:count]], field_name="number")
+    chosen = [account for account in chosen[:count] if account.number in rows]
+    for account in chosen:
+        row = rows[account.number]
+        row.status, row.suspension, row.address = account.status, "", account.address
+        row.customer_class, row.voltage_level = account.customer_class, CLASSES[account.customer_class].voltage
+        row.contracted_capacity_kva, row.tariff_code = Decimal(account.capacity_kva), account.tariff_code
+    fields = ["status", "suspension", "address", "customer_class", "voltage_level"]
+    ElectricityAccount.objects.bulk_update(rows.values(), [*fields, "contracted_capacity_kva", "tariff_code"])
+    return [rows[account.number] for account in chosen]
+
+
+def restore_reserved(*, seed: int, orders: int) -> None:
+    """Put the reserved accounts back as planned if this seeding is to add the in-sale year (none is there yet):
+    `seed_demo` calls it before the year's orders are planned. A seeding that adds nothing leaves them as the
+    changes left them."""
+    if orders > 0 and not WorkOrder.objects.filter(kind__in=[BUSINESS_APPLICATION, CHANGE_OF_USE]).exists():
+        reserved(seed)
+
+
+def _done_changes(rng: random.Random, *, seed: int) -> int:
+    """Changes of use taken at the counter by the account's 台区 manager and carried out some months ago (made,
+    not yet closed): the account's history shows them; a suspension or removal whose end has come is lifted
+    (services.connections.resumption) as the nightly task would."""
+    today, added = timezone.localdate(), 0
+    for account, (change_type, extra) in zip(reserved(seed), DONE, strict=False):
+        account = ElectricityAccount.objects.select_related("customer", "grid__manager").get(pk=account.pk)
+        clerk, start = account.grid.manager, today + timedelta(days=6)
+        try:
+            order = actions.file_change_of_use(
+                by=clerk,
+                channel=Channel.COUNTER,
+                change_type=change_type,
+                account=account,
+                start_on=start,
+                contact_phone=account.customer.phone,
+                **extra(account, start),
+            )
+        except ValidationError:  # a closure once billing found arrears on the account: it waits for payment
+            continue
+        order = actions.complete_change(actions.start_change(order, by=clerk), by=clerk)
+        shift = timedelta(days=rng.randint(40, 300))
+        _move_back(order, shift)
+        days = timedelta(days=shift.days)
+        AccountChange.objects.filter(order=order).update(
+            at=F("at") - shift, start_on=F("start_on") - days, end_on=F("end_on") - days
+        )
+        ChangeOfUse.objects.filter(pk=order.pk).update(
+            start_on=F("start_on") - days, end_on=F("end_on") - days, applied_at=F("applied_at") - shift
+        )
+        added += 1
+    resumption.resume_ended_suspensions(today=today)
     return added

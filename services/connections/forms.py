@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PortalFormMixin
 from accounts.models import ElectricityAccount, ServiceGrid, User, VoltageLevel, phone_validator
-from services.connections import actions
+from services.connections import actions, permissions
 from services.connections.documents import CUSTOMER_DOCUMENTS
 from services.connections.models import (
     ChangeType,
@@ -116,6 +116,49 @@ class ChangeOfUseForm(PortalFormMixin, forms.Form):
         linked = user.linked_accounts.order_by("number")
         self.fields["account"].queryset = linked
         self.fields["other_account"].queryset = linked
+
+
+# --- The counter's filings: the same forms, for a customer's account found by its number ---------------------
+
+
+def account_number_field(label: str, *, user: User, required: bool) -> forms.ModelChoiceField:
+    """An account typed by its number, among those in the clerk's scope (services.connections.permissions)."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=permissions.accounts_in_scope(user).select_related("grid", "customer"),
+        to_field_name="number",
+        required=required,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"invalid_choice": _("No electricity account in your area has this number.")},
+    )
+
+
+class CounterApplicationForm(BusinessApplicationForm):
+    """A paper application taken at the counter: the customer's form, with the account by its number and the
+    area among the clerk's own; the documents are the clerk's scans of the papers."""
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["account"] = account_number_field(
+            _("Electricity account number (for a capacity increase)"), user=user, required=False
+        )
+        self.fields["grid"].queryset = permissions.grids_in_scope(user).order_by("name")
+        self.fields["is_delegated"].label = _("The applicant applies through an agent")
+        self.fields["contact_phone"].label = _("Applicant's phone")
+        for code in CUSTOMER_DOCUMENTS:
+            self.fields[f"document_{code}"].help_text = _("Scan or photo of the paper (PDF or image)")
+
+
+class CounterChangeForm(ChangeOfUseForm):
+    """A change of use asked for at the counter: the customer's form, for an account found by its number."""
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["account"] = account_number_field(_("Electricity account number"), user=user, required=True)
+        self.fields["other_account"] = account_number_field(
+            _("The other account's number (merge)"), user=user, required=False
+        )
+        self.fields["contact_phone"].label = _("Customer's phone")
 
 
 class SupplyDocumentsForm(PortalFormMixin, forms.Form):

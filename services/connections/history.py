@@ -1,5 +1,6 @@
 """The account's history of changes (AccountChange) as a panel on the account page (accounts.panels): every
-change of use applied to the account and its order, for staff and for the customer who holds the account."""
+change of use applied to the account and its order, for staff and for the customer who holds the account. Staff
+who file for customers find there the counter's entry pages for this account (services.connections.views)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.template.loader import render_to_string
 
 from accounts.models import AccountStatus, ElectricityAccount, Suspension, VoltageLevel
 from services.connections.models import AccountChange
+from services.connections.permissions import files_for_customers
 
 HISTORY_ROWS = 20
 # Fields whose stored codes have labels; anything else is shown as it was written.
@@ -50,4 +52,5 @@ def account_history_panel(request: HttpRequest, account: ElectricityAccount) -> 
     for change in changes:
         change.described = describe(change)
     # Without the request: the page's context processors (the unread badge) ran once for the page already.
-    return render_to_string("connections/_account_history.html", {"changes": changes, "account": account})
+    context = {"changes": changes, "account": account, "files_here": files_for_customers(request.user)}
+    return render_to_string("connections/_account_history.html", context)

@@ -15,7 +15,7 @@ from services.connections.models import (
     ConnectionType,
     Stage,
 )
-from services.connections.permissions import sees_funnel
+from services.connections.permissions import files_for_customers, sees_funnel
 from services.connections.stages import TRANSITIONS, WHOLE_PROCESS, spec_for
 from services.kinds import CustomerStep, Entry, Kind
 from services.models import Status, WorkOrder
@@ -96,6 +96,15 @@ MESSAGES: dict[str, MessageTemplate] = {
         _("The supply plan for %(number)s"),
         _("Our supply plan for your application %(number)s: %(note)s You choose your contractor freely. %(link)s"),
     ),
+    # Not about an order's progress: the suspension or removal an order made has ended (services.connections.
+    # resumption), and the account is supplied again.
+    "supply_resumed": MessageTemplate(
+        _("Supply resumed on account %(account)s"),
+        _(
+            "The suspension or temporary removal you asked for on account %(account)s ended on %(day)s: the "
+            "account is supplied and billed again. %(link)s"
+        ),
+    ),
     "stage_result": MessageTemplate(
         _("Your application %(number)s: %(status_label)s"),
         _("Your application %(number)s is now at: %(status_label)s. %(note)s %(link)s"),
@@ -122,7 +131,10 @@ BUSINESS = Kind(
     particulars="business_application",
     particulars_template="connections/_particulars.html",
     customer_template="connections/_customer_panel.html",
-    entries=(Entry(_("New connection or more capacity"), "services:apply-connection"),),
+    entries=(
+        Entry(_("New connection or more capacity"), "services:apply-connection"),
+        Entry(_("Enter a new connection"), "services:enter-connection", for_staff=True, shown_to=files_for_customers),
+    ),
     tools=(Entry(_("New connections funnel"), "services:connection-funnel", shown_to=sees_funnel),),
     messages=MESSAGES,
     urls="services.connections.urls",
@@ -152,7 +164,10 @@ CHANGE = Kind(
     actions=CHANGE_ACTIONS,
     particulars="change_of_use",
     particulars_template="connections/_change_particulars.html",
-    entries=(Entry(_("Change of use"), "services:apply-change"),),
+    entries=(
+        Entry(_("Change of use"), "services:apply-change"),
+        Entry(_("Enter a change of use"), "services:enter-change", for_staff=True, shown_to=files_for_customers),
+    ),
     location_label=_("Service address"),
     progress=(Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED),
     progress_aliases={Status.WAITING_CUSTOMER: Status.IN_PROGRESS},

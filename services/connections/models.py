@@ -197,6 +197,12 @@ class ChangeOfUse(models.Model):
         return self.get_change_type_display()
 
 
+# The history also records what no filing asks for: supply resumed by itself when a suspension or temporary
+# removal reached its end date (services.connections.resumption), with the order that suspended it.
+RESUMED = "resumed"
+HISTORY_TYPES = [*ChangeType.choices, (RESUMED, _("Supply resumed at the end of the period"))]
+
+
 class AccountChange(models.Model):
     """One change to an electricity account and the order that made it: the account's history.
 
@@ -210,7 +216,7 @@ class AccountChange(models.Model):
     order = models.ForeignKey(
         WorkOrder, models.SET_NULL, null=True, blank=True, related_name="account_changes", verbose_name=_("order")
     )
-    change_type = models.CharField(_("change"), max_length=20, choices=ChangeType.choices)
+    change_type = models.CharField(_("change"), max_length=20, choices=HISTORY_TYPES)
     changes = models.JSONField(_("what changed"), default=dict)
     start_on = models.DateField(_("from"))
     end_on = models.DateField(_("until"), null=True, blank=True)

@@ -1,8 +1,11 @@
-"""New connections' and changes of use's own pages: filing with documents, supplying what the one-time notice
-asked for, and the staff's funnel. The order page, queues and stage steps are the backbone's (services.views),
-reading this package's registration (services.connections.kind)."""
+"""New connections' and changes of use's own pages: filing with documents (by the customer, or by counter staff
+from a paper application), supplying what the one-time notice asked for, and the staff's funnel. The order
+page, queues and stage steps are the backbone's (services.views), reading this package's registration
+(services.connections.kind)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,17 +16,23 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import is_customer, only_for
 from services.connections import actions, figures, limits
-from services.connections.forms import BusinessApplicationForm, ChangeOfUseForm, SupplyDocumentsForm
+from services.connections.forms import (
+    BusinessApplicationForm,
+    ChangeOfUseForm,
+    CounterApplicationForm,
+    CounterChangeForm,
+    SupplyDocumentsForm,
+)
 from services.connections.models import BUSINESS_APPLICATION, ConnectionType, Stage
-from services.connections.permissions import sees_funnel
+from services.connections.permissions import files_for_customers, sees_funnel
 from services.connections.stages import PLANS
-from services.models import Status, WorkOrder
+from services.models import Channel, Status, WorkOrder
 from services.views import contact_initial, new_request
 
 
 def _limited(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse | None:
     if request.method == "POST" and not limits.allow(request.user):
-        return render(request, template, {**context, "refusal": limits.refusal_message()}, status=429)
+        return render(request, template, {**context, "refusal": limits.refusal_message(request.user)}, status=429)
     return None
 
 
@@ -61,6 +70,61 @@ def apply_change(request: HttpRequest) -> HttpResponse:
         return refused
     received = _("Your application %(number)s is received.")
     return new_request(request, form, actions.file_change_of_use, received, "connections/change.html", context)
+
+
+# --- At the counter: a clerk files a paper application for a customer ------------------------------------
+
+
+def _at_counter(file: Callable[..., WorkOrder], fields: Callable[[], dict[str, object]]) -> Callable[..., WorkOrder]:
+    """The action with channel `counter`: these pages take paper applications handed in at the counter (the
+    API takes any staff channel), and with the form's fields as `fields()` gives them (the documents gathered)."""
+
+    def submit(*, by: object, channel: str, **_fields: object) -> WorkOrder:
+        return file(by=by, channel=Channel.COUNTER, **fields())
+
+    return submit
+
+
+def _account_initial(request: HttpRequest) -> dict[str, str]:
+    """The account the clerk came from (its page links here with ?account=<number>)."""
+    number = request.GET.get("account", "")
+    return {"account": number} if number.isdigit() and len(number) == 10 else {}
+
+
+@only_for(files_for_customers)
+def enter_connection(request: HttpRequest) -> HttpResponse:
+    """A new connection or capacity increase from a paper application: the customer's form, the clerk's scans."""
+    form = CounterApplicationForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=_account_initial(request)
+    )
+    context = {
+        "heading": _("Enter a new connection"),
+        "intro": _(
+            "From the customer's paper application: scan or photograph each document and attach it below. "
+            "Whatever is missing is told to the customer once, all together, when the documents are checked."
+        ),
+        "plans": _plans(),
+        "form": form,
+    }
+    refused = _limited(request, "connections/apply.html", context)
+    if refused:
+        return refused
+    submit = _at_counter(actions.file_business_application, form.action_fields)
+    received = _("New connection %(number)s is entered.")
+    return new_request(request, form, submit, received, "connections/apply.html", context)
+
+
+@only_for(files_for_customers)
+def enter_change(request: HttpRequest) -> HttpResponse:
+    """A change of use asked for at the counter, for a customer's account found by its number."""
+    form = CounterChangeForm(request.POST or None, user=request.user, initial=_account_initial(request))
+    context = {"heading": _("Enter a change of use"), "form": form, "at_counter": True}
+    refused = _limited(request, "connections/change.html", context)
+    if refused:
+        return refused
+    submit = _at_counter(actions.file_change_of_use, lambda: form.cleaned_data)
+    received = _("Change of use %(number)s is entered.")
+    return new_request(request, form, submit, received, "connections/change.html", context)
 
 
 @only_for(is_customer)

@@ -595,6 +595,8 @@ def test_staff_navigation(client, charlie):
         reverse("outlets:counter"),
         reverse("outlets:statistics"),
         reverse("services:connection-funnel"),  # in-sale (issue 12): a tool in "Work orders"
+        reverse("services:enter-connection"),  # … and the counter's paper applications, in "New request"
+        reverse("services:enter-change"),
         reverse("billing:arrears"),  # billing (issue 14)
         reverse("dashboards:my-scorecard"),  # their own scorecard, in the user menu (issue 15)
     }

@@ -2,7 +2,8 @@
 files a low-voltage residential application with their identity and property proofs; the grid manager it is
 routed to checks the documents and marks the property proof missing; the customer sees the one-time notice
 (一次性告知) on the application's page, with every stage, who works it and its due date, and uploads the proof.
-Every page is checked by Tab.check (conftest.py)."""
+And at the counter: `counter` enters a customer's paper application from the staff menu, with the scanned
+identity proof. Every page is checked by Tab.check (conftest.py)."""
 
 from io import StringIO
 
@@ -12,7 +13,7 @@ from django.core.management import call_command
 from accounts.demo import DEMO_CUSTOMER_PHONE, DEMO_PASSWORD
 from accounts.models import User
 from services.connections.models import Stage
-from services.models import Status, WorkOrder
+from services.models import Channel, Status, WorkOrder
 from tests.browser import urls
 from tests.browser.reference import reload_reference_data
 from tests.browser.test_complaints import act
@@ -79,3 +80,25 @@ def test_new_connection_with_the_one_time_notice(open_tab, demo_city, language: 
     customer.click("main form button[type=submit]")
     assert WorkOrder.objects.get(pk=order.pk).status == Stage.ACCEPTANCE
     customer.check("07-supplied")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_clerk_enters_a_paper_application_at_the_counter(open_tab, demo_city, language: str, width: int) -> None:
+    clerk = open_tab(language, width)
+    clerk.sign_in(urls.url(urls.LOGIN), "counter", DEMO_PASSWORD)
+    clerk.nav(urls.url(urls.ENTER_CONNECTION))
+    clerk.check("01-counter-form")
+    page = clerk.page
+    page.select_option("select[name=connection_type]", "lv_residential")
+    clerk.choose_first("select[name=grid]")  # the 台区 of the clerk's own station
+    page.fill("input[name=location]", "新建住宅 2 幢 / New house 2")
+    page.fill("input[name=applicant_name]", "李大伟")
+    page.fill("input[name=capacity_kva]", "8")
+    page.fill("input[name=contact_phone]", "13900000077")
+    page.set_input_files("input[name=document_identity]", PDF)
+    clerk.click("main form button[type=submit]")
+    order = WorkOrder.objects.get(number=clerk.path().strip("/").rsplit("/", 1)[-1])
+    assert order.channel == Channel.COUNTER and order.created_by.username == "counter"
+    assert order.status == Stage.ACCEPTANCE and order.attachments.count() == 1
+    clerk.check("02-entered")

@@ -66,6 +66,7 @@ CASE = "complaints:case"
 # In-sale (issue 12): a new connection, its documents, a change of use.
 APPLY_CONNECTION = "services:apply-connection"
 SUPPLY_DOCUMENTS = "services:supply-documents"
+ENTER_CONNECTION = "services:enter-connection"  # a clerk enters a paper application at the counter
 # Inspections (issue 13).
 INSPECTION_WORK = "services:inspection-work"
 INSPECTION_FLAGS = "services:inspection-flags"

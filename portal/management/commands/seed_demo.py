@@ -83,6 +83,9 @@ class Command(BaseCommand):
         # outlets (issue 10): halls, convenience points, counters, the agent and a year of tickets. Before the
         # orders: the halls' clerks are among the counter staff the orders' planner draws from.
         outlets_demo.seed_outlets(seed=seed)
+        # In-sale's done changes of use alter the accounts reserved for them: as planned again before the orders
+        # read the accounts, so a city seeded anew after its orders were deleted gets the same orders.
+        connections_demo.restore_reserved(seed=seed, orders=orders)
         with tqdm(total=orders, unit=" orders", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
             added_orders = orders_demo.seed_orders(seed=seed, orders=orders - enquiries, progress=bar.update)
         if orders:  # Complaints (issue 9): a year of them, in proportion to the city.
