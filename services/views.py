@@ -101,7 +101,9 @@ def new_request(
             messages.success(request, received % {"number": order.number})
             return redirect("services:order", number=order.number)
     valid_token = token if SUBMISSION_FORMAT.fullmatch(token) else uuid.uuid4().hex
-    return render(request, template, {"form": form, SUBMISSION: valid_token, **context})
+    # A post that comes back is the form again with its errors: 400, as every form of the portal answers it.
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"form": form, SUBMISSION: valid_token, **context}, status=status)
 
 
 def _submit_once(request: HttpRequest, token: str, submit: Callable[[], WorkOrder]) -> WorkOrder:

@@ -35,7 +35,7 @@ def test_an_agent_enters_a_fault_as_their_point(client, pat, alice):
 def test_an_agent_may_not_file_as_another_channel(client, pat, alice):
     client.force_login(pat)
     response = client.post(reverse("services:enter-fault"), _fault(alice.linked_accounts.get().number, "95598"))
-    assert response.status_code == 200 and "channel" in response.context["form"].errors
+    assert response.status_code == 400 and "channel" in response.context["form"].errors
     assert not WorkOrder.objects.exists()
 
 

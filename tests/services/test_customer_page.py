@@ -117,6 +117,6 @@ def test_a_file_that_is_no_photo_refuses_the_report_with_it(client, alice):
     client.force_login(alice)
     fake = SimpleUploadedFile("fault.png", b"MZ not an image", content_type="image/png")
     response = client.post(reverse("services:report-fault"), fault_form(photo=fake))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors
     assert not WorkOrder.objects.exists()

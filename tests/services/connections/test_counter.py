@@ -77,11 +77,11 @@ def test_the_counter_checks_the_customers_rules(client, charlie, grid, alice):
     token = client.get(reverse(ENTER_CONNECTION)).context["submission"]
     data = new_connection(grid, token, purpose="capacity_increase", location="")
     response = client.post(reverse(ENTER_CONNECTION), data)
-    assert response.status_code == 200 and "A capacity increase is made for an existing account." in response.text
+    assert response.status_code == 400 and "A capacity increase is made for an existing account." in response.text
     token = client.get(reverse(ENTER_CHANGE)).context["submission"]
     early = tariff_change("3300000001", token, start_on=timezone.localdate().isoformat())
     response = client.post(reverse(ENTER_CHANGE), early)
-    assert response.status_code == 200 and "Apply at least 5 days ahead." in response.text
+    assert response.status_code == 400 and "Apply at least 5 days ahead." in response.text
     assert not WorkOrder.objects.exists()
 
 
@@ -130,10 +130,10 @@ def test_a_clerk_may_not_file_for_an_account_or_area_outside_their_scope(client,
     client.force_login(stranger)
     token = client.get(reverse(ENTER_CHANGE)).context["submission"]
     response = client.post(reverse(ENTER_CHANGE), tariff_change("3300000001", token))
-    assert response.status_code == 200 and "No electricity account in your area has this number." in response.text
+    assert response.status_code == 400 and "No electricity account in your area has this number." in response.text
     token = client.get(reverse(ENTER_CONNECTION)).context["submission"]
     response = client.post(reverse(ENTER_CONNECTION), new_connection(grid, token))
-    assert response.status_code == 200 and "Select a valid choice." in response.text
+    assert response.status_code == 400 and "Select a valid choice." in response.text
     assert not WorkOrder.objects.exists()
 
 

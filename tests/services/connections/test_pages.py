@@ -145,7 +145,7 @@ def test_a_customer_files_a_change_of_use_through_the_page(client, alice):
         "submission": page.context["submission"],
     }
     response = client.post(reverse("services:apply-change"), data)
-    assert response.status_code == 200 and "at least 5 days ahead" in response.text
+    assert response.status_code == 400 and "at least 5 days ahead" in response.text
     assert not WorkOrder.objects.exists()
 
 
