@@ -1,11 +1,11 @@
 """Telling every customer on a notice's 台区, in one set-based pass.
 
 One INSERT … SELECT writes the outbox rows (services.models.Notification) straight from the accounts on the
-notice's 台区: an in-app message to each linked user, and an SMS to each phone (the linked user's, else the
-customer's on file). Dedupe keys (notice, revision, event, person) are unique, so a repeated publish, a retried
-task or two accounts of one person on the same 台区 make one message each; a change of time bumps the
-notice's revision and so tells them again. No Python loop over the customers: 100,000 accounts cost one
-statement (bench/notices.py). The rows are delivered by the outbox's periodic pass
+notice's 台区: an in-app message to each linked user, an SMS to each phone and an e-mail to each address (the
+linked user's, else the customer's on file). Dedupe keys (notice, revision, event, person or address) are
+unique, so a repeated publish, a retried task or two accounts of one person on the same 台区 make one message
+each; a change of time bumps the notice's revision and so tells them again. No Python loop over the customers:
+100,000 accounts cost one statement (bench/notices.py). The rows are delivered by the outbox's periodic pass
 (services.delivery.deliver_pending_notifications), never on the request path.
 """
 
@@ -59,8 +59,10 @@ def _sql(json_cast: str) -> str:
     )
     phone = "COALESCE(NULLIF(u.phone, ''), c.phone)"
     sms = f"SELECT u.id, {phone}, %s, {common}, %s || {phone} || ':sms', {tail} {on_notice} AND {phone} <> ''"
+    email = "LOWER(COALESCE(NULLIF(u.email, ''), c.email))"
+    mail = f"SELECT u.id, {email}, %s, {common}, %s || {email} || ':email', {tail} {on_notice} AND {email} <> ''"
     return (
-        f"INSERT INTO {Notification._meta.db_table} ({COLUMNS}) {inbox} UNION ALL {sms} "
+        f"INSERT INTO {Notification._meta.db_table} ({COLUMNS}) {inbox} UNION ALL {sms} UNION ALL {mail} "
         "ON CONFLICT (dedupe_key) DO NOTHING"
     )
 
@@ -82,6 +84,7 @@ def tell_affected(notice: OutageNotice, *, template: str, event: str) -> int:
     params = [
         NotificationChannel.INBOX, *head, f"{key}u", *tail, *where,
         NotificationChannel.SMS, *head, f"{key}p", *tail, *where,
+        NotificationChannel.EMAIL, *head, f"{key}e", *tail, *where,
     ]  # fmt: skip
     if "UNION ALL" in sql and not postgres:
         # SQLite reads the ON CONFLICT of an INSERT … SELECT only after a WHERE; the compound needs wrapping.

@@ -249,3 +249,16 @@ def test_crews_and_customers_may_not_open_the_staff_pages(client, ray, alice):
         client.force_login(user)
         for name in ("notices:manage", "notices:new", "notices:history"):
             assert client.get(reverse(name)).status_code == 403
+
+
+def test_publishing_also_tells_every_address_by_email_once(notice, charlie, grid, alice):
+    alice.email = "Alice@Example.com"
+    alice.save(update_fields=["email"])
+    account(grid=grid, linked_user=alice, linked_at=timezone.now())  # a second home of hers on the 台区
+    account(grid=grid, customer=CustomerFactory(phone="", email="wang@example.com"))  # not linked: the file's
+    account(grid=grid, customer=CustomerFactory(phone="", email=""))  # no address
+    actions.publish_notice(notice, by=charlie)
+    mail = list(
+        Notification.objects.filter(template="outage_notice", channel="email").values_list("address", flat=True)
+    )
+    assert sorted(mail) == ["alice@example.com", "wang@example.com"]
