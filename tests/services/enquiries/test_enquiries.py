@@ -239,3 +239,16 @@ def test_counter_staff_enter_a_callers_enquiry(client, charlie, alice):
     assert order.kind == INFORMATION_QUERY and order.channel == "95598"
     client.force_login(alice)
     assert client.get(reverse("services:enter-enquiry")).status_code == 403
+
+
+def test_the_figures_page_reads_the_same_queries_however_many_enquiries(
+    client, alice, charlie, mona, kb, django_assert_max_num_queries
+):
+    actions.answer_enquiry(ask(alice), by=charlie, answer="答复0")
+    client.force_login(mona)
+    with django_assert_max_num_queries(12) as few:
+        assert client.get(reverse("kb:figures")).status_code == 200
+    for n in range(1, 8):
+        actions.answer_enquiry(ask(alice, text=f"第{n}个问题：电价怎么算？"), by=charlie, answer=f"答复{n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("kb:figures")).status_code == 200

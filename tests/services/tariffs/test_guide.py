@@ -89,3 +89,20 @@ def test_the_api_gives_the_comparison_in_a_fixed_number_of_queries(
     )
     assert public.json()["options"][0]["year"] == "2912.88"  # 12 × 242.74
     assert client.get(reverse("api:tariff-calculator"), {"province": "BJ"}).status_code == 400
+
+
+def test_the_account_guide_page_reads_the_same_queries_for_one_month_or_twelve(
+    client, alice, django_assert_max_num_queries
+):
+    account = alice.linked_accounts.get()
+    MeterReading.objects.create(account=account, period=date(2026, 1, 1), total_kwh=300, peak_kwh=150, valley_kwh=150)
+    client.force_login(alice)
+    with django_assert_max_num_queries(12) as one:
+        assert client.get(reverse("tariffs:account", args=[account.number])).status_code == 200
+    MeterReading.objects.bulk_create(
+        MeterReading(account=account, period=date(2026, month, 1), total_kwh=300, peak_kwh=150, valley_kwh=150)
+        for month in range(2, 13)
+    )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(reverse("tariffs:account", args=[account.number]))
+    assert response.status_code == 200
