@@ -3,21 +3,19 @@ credited once, and the bill is settled once."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from importlib import import_module
 
 import pytest
 from django.apps import apps
-from django.db import connection
 
 from billing import actions, callbacks
 from billing.gateways import SandboxGateway
 from billing.models import Bill, EntryKind, LedgerEntry
 from billing.run import run_bills
 from tests.billing.conftest import read
+from tests.threads import run_together
 
 
 @pytest.fixture
@@ -25,26 +23,6 @@ def reference_data(transactional_db) -> None:
     """A transactional test's flush empties the migrations' rows (tariffs, rules): they are put back."""
     import_module("services.tariffs.migrations.0002_default_tariffs").load(apps, None)
     import_module("billing.migrations.0002_rules_and_business_tariffs").load(apps, None)
-
-
-def run_together(jobs: list[Callable[[], object]]) -> list[BaseException]:
-    start, errors = threading.Barrier(len(jobs)), []
-
-    def run(job: Callable[[], object]) -> None:
-        try:
-            start.wait(timeout=30)
-            job()
-        except BaseException as error:  # the assertion shows it
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,36 +3,15 @@ figure is counted twice and no score collides with another writer's."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from dashboards import periods, rollups, scorecards
 from dashboards.models import DailyFigure, Score
 from tests.browser.reference import reload_reference_data
 from tests.dashboards.conftest import DAY, closed_order
-
-
-def together(jobs: list) -> list[BaseException]:
-    start, errors = threading.Barrier(len(jobs)), []
-
-    def run(job) -> None:
-        try:
-            start.wait(timeout=30)
-            job()
-        except BaseException as error:  # the assertion shows it
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
+from tests.threads import run_together
 
 
 @pytest.mark.django_db(transaction=True)
@@ -48,5 +27,5 @@ def test_parallel_rebuilds_and_scorings_write_each_row_once(grid, station, charl
     assert figures and scores
     month = periods.around("month", DAY.date())
     jobs = [lambda: rollups.rebuild(since, until)] * 3 + [lambda: scorecards.write_scores(month)] * 3
-    assert together(jobs) == []
+    assert run_together(jobs) == []
     assert (DailyFigure.objects.count(), Score.objects.count()) == (figures, scores)
