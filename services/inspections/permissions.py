@@ -7,7 +7,7 @@ Theft cases and theft findings are confidential: only inspectors and managers se
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import Department, Role, User
 from services.inspections.models import TheftCase
@@ -31,11 +31,14 @@ def may(user: User | AnonymousUser, what: str) -> bool:
 
 
 def theft_cases_for(user: User) -> QuerySet[TheftCase]:
-    """The theft cases `user` may see: their unit's and every unit's below it (all, for an administrator)."""
+    """The theft cases `user` may see: those of their unit and every unit below it, whether the unit holds the
+    inspection or the customer's 台区 (a branch's manager sees the cases on the branch's customers however the
+    inspection was routed); all, for an administrator."""
     if not may(user, "see_theft"):
         return TheftCase.objects.none()
     if user.role == Role.ADMINISTRATOR or user.is_superuser:
         return TheftCase.objects.all()
     if user.department_id is None:
         return TheftCase.objects.none()
-    return TheftCase.objects.filter(department__in=Department.objects.subtree_of(user.department))
+    units = Department.objects.subtree_of(user.department)
+    return TheftCase.objects.filter(Q(department__in=units) | Q(account__grid__department__in=units))

@@ -88,3 +88,14 @@ def test_the_case_page_takes_a_fixed_number_of_queries(client, case, mona, djang
     client.force_login(mona)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("services:inspection-theft-case", args=[case.pk])).status_code == 200
+
+
+def test_the_manager_of_the_customers_area_sees_a_case_another_unit_inspected(client, case, company, station):
+    inspecting = DepartmentFactory(parent=company)
+    TheftCase.objects.filter(pk=case.pk).update(department=inspecting)
+    area_manager = StaffFactory(role=Role.DEPARTMENT_MANAGER, department=station)
+    client.force_login(area_manager)
+    assert client.get(reverse("services:inspection-theft-case", args=[case.pk])).status_code == 200
+    unit_manager = StaffFactory(role=Role.DEPARTMENT_MANAGER, department=inspecting)
+    client.force_login(unit_manager)
+    assert client.get(reverse("services:inspection-theft-case", args=[case.pk])).status_code == 200
