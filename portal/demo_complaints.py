@@ -44,6 +44,7 @@ from complaints.routing import complaint_centre_for
 from portal import demo_orders as base
 from portal.demo_orders import DAY, HOUR, MINUTE, Calendar, City, Place, PlannedOrder, Policies, Step
 from services.models import (
+    QUALITY_CHARACTERISTICS,
     Channel,
     Clock,
     EventKind,
@@ -226,6 +227,17 @@ class ComplaintPlanner:
             visited = answered + rng.uniform(1, 3) * DAY
         plan.facts.update(visited_at=visited, is_satisfied=True)
         self.move(plan, visited, C.VISITED, handler, "回访客户，表示满意", public=True)
+        # The handler's telephone return visit (services.visits), rated 4 or 5 by the visit's minute: its
+        # ReturnVisit row (_visit) and its timeline event (demo_orders._events) are written with the complaint.
+        overall = 4 + visited.minute % 2
+        scores = {name: overall for name, _label in QUALITY_CHARACTERISTICS}
+        order.visit = {
+            "overall": overall,
+            "comment": "",
+            "channel": VisitChannel.PHONE,
+            "recorded_at": visited,
+            **scores,
+        }
         closing = visited + rng.uniform(0.5, 3) * DAY
         if fault:
             self.assess(plan, visited + rng.uniform(0.2, 2) * DAY)
@@ -457,14 +469,13 @@ def write(plans: list[Plan], now: datetime, calendar: Calendar) -> None:
 
 
 def _visit(plan: Plan, row: WorkOrder, now: datetime) -> ReturnVisit | None:
-    """The handler's telephone return visit of an answered complaint (the one that satisfied the customer: a
-    reopened complaint's first visit is its timeline's reopening), rated 4 or 5 by the visit's minute."""
-    visited = plan.facts.get("visited_at")
-    if visited is None or visited > now:
+    """The complaint's return visit, once its time has come (the handler's call: recorded by the assignee)."""
+    visit = plan.order.visit
+    if visit is None or visit["recorded_at"] > now:
         return None
     return ReturnVisit(
-        order_id=row.pk, channel=VisitChannel.PHONE, overall=4 + visited.minute % 2, department_id=row.department_id,
-        assignee_id=row.assigned_to_id, recorded_by_id=row.assigned_to_id, recorded_at=visited,
+        order_id=row.pk, department_id=row.department_id, assignee_id=row.assigned_to_id,
+        recorded_by_id=row.assigned_to_id, **visit,
     )  # fmt: skip
 
 
