@@ -7,8 +7,9 @@ million accounts): --grids more 台区s over the supply stations, GridFigures sa
 --orders work orders of the year (95 % closed, each with its clock met or breached), return visits on 60 %,
 fault reports for the repair orders, a complaint row for the complaints, --tickets hall tickets, --inspections
 closed inspections (a finding on every third, each with its rectification notice) and --connections energised new
-connections (each with its type's stage clocks and whole-process clock). The account rows themselves are not made:
-no dashboard reads them (万户投诉率 reads GridFigures); the bills are the demo's, a year of its 2,000 accounts.
+connections (each with its type's stage clocks and whole-process clock), and the rest of --accounts accounts (each
+with a customer) over the 台区s: no dashboard reads an account row (万户投诉率 reads GridFigures), but the city's
+tables are its size. The bills are the demo's, a year of its 2,000 accounts.
 
 It prints the seeding time, `rebuild_rollups`' time for 400 days and the beat's refresh of the recent days,
 then each page's median and p95 (ms) and queries, for the company (the administrator) and for one 供电所's
@@ -138,6 +139,23 @@ JOIN (SELECT row_number() OVER (ORDER BY outlet_id, queueservice_id) - 1 AS n, o
   (SELECT array_agg(id ORDER BY id) ids FROM accounts_user WHERE role = 'counter_staff') st
 """
 
+# The rest of the city's 1,000,000 accounts, each with its own customer, over every 台区 in turn: no dashboard
+# reads an account row, but the tables and their indexes are the city's size beside the figures.
+ACCOUNTS = """
+WITH c AS (
+  INSERT INTO accounts_customer (kind, name, phone, email, id_number_masked, id_number_digest, id_tail_digest,
+    created_at)
+  SELECT 'individual', '压测户' || i, '', '', '', '', '', now() FROM generate_series(1, %(accounts)s) i
+  RETURNING id
+)
+INSERT INTO accounts_electricityaccount (number, address, customer_class, voltage_level, contracted_capacity_kva,
+  tariff_code, is_important, status, opened_on, customer_id, grid_id, is_prepaid, suspension)
+SELECT '9' || lpad(c.id::text, 9, '0'), '台州压测路' || c.id || '号', 'lv_residential', '220v', 8, 'ZJ-RES-TIER',
+       false, 'active', DATE '2015-01-01', c.id, g.id, false, ''
+FROM c JOIN (SELECT row_number() OVER (ORDER BY id) - 1 AS n, id FROM accounts_servicegrid) g
+  ON g.n = c.id % (SELECT count(*) FROM accounts_servicegrid)
+"""
+
 # The company's inspections of the year (issue 13): closed inspection orders, a finding on every third, and a
 # rectification notice per finding, 80 % done by its date, 10 % late, 10 % still open.
 INSPECTION_ORDERS = """
@@ -156,7 +174,9 @@ INSERT INTO inspections_inspection (order_id, account_id, origin, planned_on, ch
   completed_by_id, has_findings)
 SELECT o.id, a.ids[1 + o.id % array_length(a.ids, 1)], 'scheduled', (o.opened_at AT TIME ZONE 'Asia/Shanghai')::date,
        (SELECT min(id) FROM inspections_checklist), o.closed_at, o.assigned_to_id, o.id % 3 = 0
-FROM services_workorder o, (SELECT array_agg(id ORDER BY id) ids FROM accounts_electricityaccount) a
+FROM services_workorder o,
+     (SELECT array_agg(id ORDER BY id) ids
+      FROM (SELECT id FROM accounts_electricityaccount ORDER BY id LIMIT 50000) x) a
 WHERE o.number LIKE 'I%' AND o.kind = 'inspection'
 """
 FINDINGS = """
@@ -233,8 +253,12 @@ def seed(args: argparse.Namespace) -> dict[str, str]:
         "connections": args.connections,
     }
     with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM accounts_electricityaccount")
+        params["accounts"] = max(0, args.accounts - cursor.fetchone()[0])  # the demo's 2,000 are there
+    with connection.cursor() as cursor:
         for name, sql in (
             ("grids", GRIDS),
+            ("accounts", ACCOUNTS),
             ("orders", ORDERS),
             ("clocks", CLOCKS),
             ("visits", VISITS),
@@ -312,8 +336,13 @@ def p95(times: list[float]) -> float:
 
 
 def pages() -> list[tuple[str, str]]:
-    from django.urls import reverse
+    from datetime import timedelta
 
+    from django.urls import reverse
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    ninety = f"start={today - timedelta(days=89)}&end={today}"  # a range: scored on request, never stored
     return [
         ("dashboard, year", reverse("dashboards:dashboard")),
         ("dashboard, month", reverse("dashboards:dashboard") + "?period=month"),
@@ -321,7 +350,10 @@ def pages() -> list[tuple[str, str]]:
         ("scorecards, year", reverse("dashboards:scorecards")),
         ("scorecards, month", reverse("dashboards:scorecards") + "?period=month"),
         ("scorecards, page 2", reverse("dashboards:scorecards") + "?grids_page=2"),
-        ("scorecards, week", reverse("dashboards:scorecards") + "?period=week"),  # scored on request
+        ("scorecards, week", reverse("dashboards:scorecards") + "?period=week"),
+        ("scorecards, day", reverse("dashboards:scorecards") + "?period=day"),
+        ("scorecards, 90 days", reverse("dashboards:scorecards") + f"?period=range&{ninety}"),
+        ("dashboard, 90 days", reverse("dashboards:dashboard") + f"?period=range&{ninety}"),
         ("targets", reverse("dashboards:targets")),
         ("API figures, year", reverse("api:figures-summary")),
         ("API daily, 30 days", reverse("api:figures-daily") + "?measure=on_time"),

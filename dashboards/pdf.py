@@ -49,6 +49,9 @@ GRID_STYLE = TableStyle(
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]
 )
+# Characters STSong-Light has no glyph for (drawn as an empty box), and the glyph it has for each: a figure's
+# name joins its kind and clock with a middle dot (dashboards.figures).
+GLYPHS = str.maketrans({"\u00b7": "\u30fb"})
 RAG = {"green": gettext_lazy("On target"), "amber": gettext_lazy("Near target"), "red": gettext_lazy("Off target")}
 
 
@@ -57,7 +60,11 @@ def _cell(value: object) -> Paragraph:
 
 
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _printable(text: str) -> str:
+    return text.translate(GLYPHS)
 
 
 def _grid(header: Sequence[object], rows: list[list[object]]) -> Grid:
@@ -82,7 +89,7 @@ def _number(value: Any) -> float:
 
 def _bars(chart: dict[str, Any]) -> Drawing:
     """The chart's first series as horizontal bars, one per row, labelled on the left (long Chinese labels fit)."""
-    labels = [label[:30] for label in chart["labels"][:CHART_ROWS]]
+    labels = [_printable(label[:30]) for label in chart["labels"][:CHART_ROWS]]
     values = [_number(v) for v in chart["series"][0]["values"][:CHART_ROWS]]
     height = 14 * len(labels) + 30
     drawing = Drawing(WIDTH, height)
@@ -104,7 +111,13 @@ def _bars(chart: dict[str, Any]) -> Drawing:
     bars.barLabels.dx = 3
     drawing.add(bars)
     drawing.add(
-        String(WIDTH * 0.34, 4, f"{chart['series'][0]['label']} {chart.get('unit', '')}", fontName=FONT, fontSize=7)
+        String(
+            WIDTH * 0.34,
+            4,
+            _printable(f"{chart['series'][0]['label']} {chart.get('unit', '')}"),
+            fontName=FONT,
+            fontSize=7,
+        )
     )
     return drawing
 
@@ -129,7 +142,7 @@ def _p_chart(chart: dict[str, Any]) -> Drawing:
     for limit in (1, 2):
         lines.lines[limit].strokeColor, lines.lines[limit].strokeDashArray = colors.grey, [3, 2]
     drawing.add(lines)
-    names = ", ".join(series["label"] for series in chart["series"])
+    names = _printable(", ".join(series["label"] for series in chart["series"]))
     drawing.add(String(30, 8, names, fontName=FONT, fontSize=7))
     return drawing
 

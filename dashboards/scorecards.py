@@ -11,9 +11,11 @@ is the target) and per accountability finding.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 
 from django.db import transaction
 from django.db.models import Avg, QuerySet
@@ -44,12 +46,18 @@ class Card:
 
     @property
     def score(self) -> Decimal:
-        shares = [v for code, v in self.figures.items() if v is not None and code not in PENALTIES and _is_pct(code)]
-        base = sum(shares, ZERO) / len(shares) if shares else ZERO
-        penalty = sum((PENALTIES[c] * (self.figures.get(c) or 0) for c in PENALTIES), ZERO)
-        return (base - penalty).quantize(Decimal("0.01"))
+        return score_of(self.figures)
 
 
+def score_of(figures: dict[str, Decimal | None]) -> Decimal:
+    """The score of a card's figures (the module's docstring says how); the one definition every ranking uses."""
+    shares = [v for code, v in figures.items() if v is not None and code not in PENALTIES and _is_pct(code)]
+    base = sum(shares, ZERO) / len(shares) if shares else ZERO
+    penalty = sum((PENALTIES[c] * (figures.get(c) or 0) for c in PENALTIES), ZERO)
+    return (base - penalty).quantize(Decimal("0.01"))
+
+
+@cache
 def _is_pct(code: str) -> bool:
     measure = registry.get(code)
     return measure is None or measure.unit == registry.Unit.PERCENT  # external figures are percentages
@@ -64,7 +72,7 @@ def _figures(raw: dict[str, tuple[Decimal, Decimal]], codes: list[str]) -> dict[
     return result
 
 
-def external(grid_ids: list[int], period: Period) -> dict[int, dict[str, Decimal]]:
+def external(grid_ids: list[int] | QuerySet, period: Period) -> dict[int, dict[str, Decimal]]:
     """Each 台区's imported figures averaged over the period's months: one query."""
     rows = (
         ExternalFigure.objects.filter(
@@ -79,6 +87,11 @@ def external(grid_ids: list[int], period: Period) -> dict[int, dict[str, Decimal
     return result
 
 
+def external_in(scope: Scope, period: Period) -> dict[int, dict[str, Decimal]]:
+    """external() for every 台区 of a subtree, found by their units rather than a list of every 台区's id."""
+    return external(ServiceGrid.objects.filter(department_id__in=scope.ids).values("pk"), period)
+
+
 def _grid_named(grid: ServiceGrid) -> Card:
     manager = grid.manager
     return Card(f"{grid.code} {grid.name}", str(manager.get_full_name() or manager) if manager else "", grid.code)
@@ -88,13 +101,18 @@ def _person_named(person: User) -> Card:
     return Card(person.get_full_name() or person.username, str(person.get_role_display()), person.username)
 
 
-def _grid_card(grid: ServiceGrid, raw: dict[str, tuple], imported: dict[str, Decimal]) -> Card:
-    card = _grid_named(grid)
-    card.figures = _figures(raw, GRID_MEASURES)
+def _grid_figures(raw: dict[str, tuple], imported: dict[str, Decimal]) -> dict[str, Decimal | None]:
+    figures = _figures(raw, GRID_MEASURES)
     # An imported figure stands beside the portal's own; where both exist (fee recovery from a billing
     # system of record), the imported one is the figure the 台区 is assessed on.
-    card.figures |= {m.value: imported[m.value] for m in ExternalMeasure if m.value in imported}
-    card.figures |= {m.value: None for m in ExternalMeasure if m.value not in card.figures}
+    figures |= {m.value: imported[m.value] for m in ExternalMeasure if m.value in imported}
+    figures |= {m.value: None for m in ExternalMeasure if m.value not in figures}
+    return figures
+
+
+def _grid_card(grid: ServiceGrid, raw: dict[str, tuple], imported: dict[str, Decimal]) -> Card:
+    card = _grid_named(grid)
+    card.figures = _grid_figures(raw, imported)
     return card
 
 
@@ -129,8 +147,26 @@ def staff_cards(scope: Scope, period: Period) -> list[Card]:
 
 
 # The periods the rollup ranks ahead (the assessment's month, and the quarter and year a manager reads); a day,
-# a week or a range is scored when asked for, every 台区 of the subtree in Python.
+# a week or a range is scored when asked for (_ranked_on_request).
 SCORED = ("month", "quarter", "year")
+
+
+Figures = dict[str, Decimal | None]
+
+
+def _ranked_on_request(
+    members: list[tuple[int, str]], figures_of: Callable[[int], Figures], first: int, count: int | None
+) -> tuple[list[tuple[int, Figures]], int]:
+    """Score every member (id, code) of the subtree from its figures, rank them, and return the page's members
+    with their figures, and how many were ranked. Only numbers are handled per member: the page's names are
+    read afterwards, for the hundred it shows, not for every 台区 of the city."""
+    scored = []
+    for pk, code in members:
+        figures = figures_of(pk)
+        scored.append((-score_of(figures), code, pk, figures))
+    scored.sort(key=lambda row: (row[0], row[1]))
+    chosen = scored[first : None if count is None else first + count]
+    return [(pk, figures) for _score, _code, pk, figures in chosen], len(scored)
 
 
 def scored_periods(since: date, until: date) -> list[Period]:
@@ -189,8 +225,14 @@ def grid_ranking(scope: Scope, period: Period, first: int, count: int | None) ->
     """The ranking's cards from rank `first` + 1 (`count` of them, or all), and how many 台区 it ranks: read
     in order from the stored scores for a month, quarter or year (two queries whatever the number of 台区)."""
     if period.kind not in SCORED:
-        cards = grid_cards(scope, period)
-        return cards[first : None if count is None else first + count], len(cards)
+        members = ServiceGrid.objects.filter(department_id__in=scope.ids).values_list("pk", "code")
+        raw = queries.by_member(scope, period, Level.GRID, GRID_MEASURES)
+        outside = external_in(scope, period)
+        page, total = _ranked_on_request(
+            list(members), lambda pk: _grid_figures(raw.get(pk, {}), outside.get(pk, {})), first, count
+        )
+        grids = ServiceGrid.objects.select_related("manager").in_bulk([pk for pk, _figures in page])
+        return [_with(_grid_named(grids[pk]), figures) for pk, figures in page], total
     rows = _ranked(scope, period, Level.GRID).select_related("grid__manager")
     chosen = rows[first : None if count is None else first + count]
     cards = []
@@ -204,8 +246,13 @@ def grid_ranking(scope: Scope, period: Period, first: int, count: int | None) ->
 def staff_ranking(scope: Scope, period: Period, first: int, count: int | None) -> tuple[list[Card], int]:
     """The staff's ranking, as grid_ranking."""
     if period.kind not in SCORED:
-        cards = staff_cards(scope, period)
-        return cards[first : None if count is None else first + count], len(cards)
+        members = _people().filter(department_id__in=scope.ids).values_list("pk", "username")
+        raw = queries.by_member(scope, period, Level.PERSON, STAFF_MEASURES)
+        page, total = _ranked_on_request(
+            list(members), lambda pk: _figures(raw.get(pk, {}), STAFF_MEASURES), first, count
+        )
+        people = _people().in_bulk([pk for pk, _figures in page])
+        return [_with(_person_named(people[pk]), figures) for pk, figures in page], total
     rows = _ranked(scope, period, Level.PERSON).select_related("person")
     cards = []
     for row in rows[first : None if count is None else first + count]:
@@ -213,6 +260,11 @@ def staff_ranking(scope: Scope, period: Period, first: int, count: int | None) -
         card.figures = _read(row.figures, STAFF_MEASURES)
         cards.append(card)
     return cards, rows.count()
+
+
+def _with(card: Card, figures: dict[str, Decimal | None]) -> Card:
+    card.figures = figures
+    return card
 
 
 def own_card(person: User, period: Period) -> Card:

@@ -4,7 +4,7 @@ report; every table exports with `?export=csv|xlsx&table=<name>` and the page's 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -91,6 +91,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if exported is not None:
         return exported
     context |= {"cards": board.cards(), "tables": tables, "accounts": scope.accounts, "note_form": NoteForm()}
+    context["report_query"] = urlencode(context["query"])  # the report picks its month from the period
     return render(request, "dashboards/dashboard.html", context)
 
 
@@ -100,8 +101,9 @@ def report(request: HttpRequest) -> HttpResponse:
     the first working day."""
     scope, period, context = _context(request)
     if period.kind != "month":
-        period = periods.around("month", period.start)
-        context["period"] = period
+        period = report_month(period, timezone.localdate())
+        query = {**period.query(), "unit": scope.unit.code}
+        context |= {"period": period, "previous": period.previous(), "query": query}
     board = Board(scope, period)
     context |= {"cards": board.cards(), "tables": board.tables(), "accounts": scope.accounts}
     if request.GET.get("format") == "pdf":
@@ -112,6 +114,13 @@ def report(request: HttpRequest) -> HttpResponse:
         return response
     context["pdf_query"] = urlencode({**context["query"], "format": "pdf"})
     return render(request, "dashboards/report.html", context)
+
+
+def report_month(period: periods.Period, today: date) -> periods.Period:
+    """The month a report of another period is about: the last month of it that has ended (a year's report in
+    November is October's), or last month for a period within this month."""
+    last_month = today.replace(day=1) - timedelta(days=1)
+    return periods.around("month", min(period.last, last_month))
 
 
 @require_POST

@@ -4,10 +4,13 @@ in STSong-Light as UTF-16 in ASCII85-and-Flate streams; the few lines below undo
 import base64
 import re
 import zlib
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 
+from dashboards import periods
 from tests.dashboards.conftest import DAY
 
 JUNE_PDF = {"period": "month", "on": DAY.date().isoformat(), "format": "pdf"}
@@ -47,6 +50,8 @@ def test_the_monthly_report_downloads_as_a_pdf_with_the_units_figures_in_the_rea
     for word in words:
         assert any(word in line for line in lines), word
     assert "75.0" in lines and "66.6" in lines  # on time 3 of 4, satisfied 2 of 3 (as the page shows them)
+    # The kind and the clock of a figure are joined by a dot the PDF's font has (U+00B7 would print as a box).
+    assert any("\u30fb" in line for line in lines) and not any("\u00b7" in line for line in lines)
 
 
 def test_the_report_page_links_its_pdf_and_another_units_pdf_is_refused(client, figures, sam, west):
@@ -55,3 +60,17 @@ def test_the_report_page_links_its_pdf_and_another_units_pdf_is_refused(client, 
     query = page.context["pdf_query"]
     assert "format=pdf" in query and f'href="?{query.replace("&", "&amp;")}"' in page.content.decode()
     assert client.get(reverse("dashboards:report"), {**JUNE_PDF, "unit": west.code}).status_code == 404
+
+
+def test_a_report_asked_for_another_period_is_of_its_last_ended_month(client, figures, sam):
+    client.force_login(sam)
+    dashboard = client.get(reverse("dashboards:dashboard"), {"period": "year", "on": "2026-06-15"})
+    link = re.search(r'href="/dashboards/report/\?([^"]+)"', dashboard.content.decode())[1].replace("&amp;", "&")
+    with time_machine.travel(datetime(2026, 11, 30, 10, tzinfo=UTC), tick=False):
+        this_year = client.get(f"{reverse('dashboards:report')}?{link}")
+        this_week = client.get(reverse("dashboards:report"), {"period": "week", "on": "2026-11-30"})
+    assert "period=year" in link and this_year.context["period"] == periods.around("month", date(2026, 10, 1))
+    assert this_week.context["period"].start == date(2026, 10, 1)
+    assert this_year.context["previous"].start == date(2026, 9, 1)
+    last_year = client.get(reverse("dashboards:report"), {"period": "year", "on": "2025-03-01"})
+    assert last_year.context["period"].start == date(2025, 12, 1)

@@ -75,6 +75,35 @@ def test_a_week_is_ranked_on_request_as_no_stored_score_covers_it(client, figure
     assert not Score.objects.filter(period="week").exists()
 
 
+def test_a_ranking_on_request_reads_the_same_queries_and_ranks_as_the_whole_cards_do(
+    client, figures, company, station, grid, mona
+):
+    week = {"period": "week", "on": DAY.date().isoformat()}
+    client.force_login(mona)
+    few = _queries(client, week)
+    for n in range(130):
+        other = ServiceGridFactory(department=station)
+        if n % 3 == 0:
+            closed_order(grid=other, department=station, met=n % 2 == 0, rating=4 + n % 2, at=DAY)
+    ExternalFigure.objects.create(
+        grid=grid, month=date(2026, 6, 1), measure="line_loss", value=Decimal("96.50"), imported_at=DAY
+    )
+    rollups.rebuild(DAY.date(), DAY.date() + timedelta(days=1))
+    assert _queries(client, week) == few
+    assert _queries(client, {**week, "grids_page": "2"}) == few
+    scope, period = queries.scope_for(company), periods.around("week", DAY.date())
+    whole = scorecards.grid_cards(scope, period)
+    page_two, total = scorecards.grid_ranking(scope, period, 100, 100)
+    first_page, _total = scorecards.grid_ranking(scope, period, 0, 100)
+    ranked = first_page + page_two
+    assert total == len(whole) == len(ranked) == 132
+    assert [(c.code, c.name, c.who, c.figures, c.score) for c in ranked] == [
+        (c.code, c.name, c.who, c.figures, c.score) for c in whole
+    ]
+    staff, total = scorecards.staff_ranking(scope, period, 0, None)
+    assert [(c.code, c.score) for c in staff] == [(c.code, c.score) for c in scorecards.staff_cards(scope, period)]
+
+
 def test_a_rebuild_rescores_the_months_quarters_and_years_its_days_touch(figures, grid, station):
     assert {(s.period, s.start) for s in Score.objects.filter(level=Level.GRID, grid=grid)} == {
         ("month", date(2026, 6, 1)),
