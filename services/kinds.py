@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
@@ -135,12 +136,14 @@ def register(kind: Kind) -> Kind:
     if kind.code in _registry and _registry[kind.code] is not kind:
         raise ValueError(f"A kind with the code {kind.code!r} is registered already.")
     _registry[kind.code] = kind
+    _status_labels.cache_clear()
     return kind
 
 
 def unregister(code: str) -> None:
     """Remove a kind: for tests that register one of their own."""
     _registry.pop(code, None)
+    _status_labels.cache_clear()
 
 
 def all_kinds() -> list[Kind]:
@@ -171,9 +174,16 @@ def status_choices() -> list[tuple[str, Promise]]:
     return list(choices.items())
 
 
+@cache
+def _status_labels() -> dict[str, Promise]:
+    """status_choices() as a mapping, built once per registry (register and unregister clear it): a list shows a
+    status per row, and Django's get_FOO_display normalised every kind's choices again for each of them."""
+    return dict(status_choices())
+
+
 def status_label(code: str) -> str:
     """A status code's label, or the code itself if nothing knows it (a kind no longer installed)."""
-    return str(dict(status_choices()).get(code, code))
+    return str(_status_labels().get(code, code))
 
 
 def sub_type_label(kind: str, sub_type: str) -> str:

@@ -185,6 +185,14 @@ class WorkOrder(models.Model):
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
 
+    # The kind's and the status's words from the registry's mapping: Django's own get_FOO_display normalises the
+    # field's callable choices (every kind's statuses, lazily translated) on each call, once per row of a list.
+    def get_kind_display(self) -> str:
+        return kinds.kind_label(self.kind)
+
+    def get_status_display(self) -> str:
+        return kinds.status_label(self.status)
+
     @property
     def sub_type_label(self) -> str:
         """The sub-type in words, as its kind registered them (services.kinds)."""
