@@ -99,9 +99,9 @@ def record_return_visit(
     with transaction.atomic():
         order = lock(order)
         kind = kinds.get(order.kind)
-        if order.status not in rated_in(order):
-            message = _("Only a closed request can be rated.") if order.is_open else _("This request cannot be rated.")
-            raise VisitRefused("not_closed", message)
+        statuses = kind.rated_in if kind is not None else frozenset({Status.CLOSED})
+        if order.status not in statuses:
+            raise VisitRefused("not_closed", _refusal(order, statuses))
         if ReturnVisit.objects.filter(order=order).exists():
             raise VisitRefused("used", _("This request has already been rated. Thank you."))
         visit = ReturnVisit.objects.create(
@@ -119,6 +119,15 @@ def record_return_visit(
         if kind is not None and kind.on_rated is not None:
             kind.on_rated(order, visit)
     return visit
+
+
+def _refusal(order: WorkOrder, statuses: frozenset[str]) -> str:
+    """Why the order cannot be rated now, in the words of its kind's rule (a complaint is rated once answered)."""
+    if not order.is_open:
+        return _("This request cannot be rated.")
+    if statuses == {Status.CLOSED}:
+        return _("Only a closed request can be rated.")
+    return _("This request is not waiting for your rating now; you will be asked once it has been answered.")
 
 
 def rated_in(order: WorkOrder) -> frozenset[str]:

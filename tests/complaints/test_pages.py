@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from complaints import actions
+from services.visits import VisitRefused, record_return_visit
 from tests.complaints.conftest import file, walk_to_analysed
 
 PAGES = {
@@ -126,3 +127,10 @@ def test_the_customers_stepper_stands_on_a_step_in_every_status_of_the_loop(clie
     assert client.get(url).content.decode().count("progress-step-current") == 1
     actions.assess(order, by=company.manager, finding=Finding(department=company.station, finding="扣分"))
     assert client.get(url).content.decode().count("progress-step-current") == 1
+
+
+def test_a_complaint_not_yet_answered_refuses_a_rating_in_the_words_of_its_rule(company):
+    order = file(company, by=company.customer, channel="web")
+    with pytest.raises(VisitRefused) as refusal:
+        record_return_visit(order, by=company.customer, channel="web", overall=5, scores={})
+    assert refusal.value.reason == "not_closed" and "once it has been answered" in str(refusal.value.message)
