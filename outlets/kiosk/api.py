@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
 from django.http import HttpResponseBase
 from django.shortcuts import get_object_or_404
@@ -492,18 +492,19 @@ class FileRequestApi(KioskApi):
         account = _accounts_of(session.customer_id).filter(number=serializer.validated_data["account"]).first()
         if account is None:
             raise exceptions.ValidationError({"account": [_("Choose one of your accounts.")]})
-        with transaction.atomic():
-            try:
-                order = registered.kiosk.file(
-                    by=request.user,
-                    account=account,
-                    description=serializer.validated_data["description"],
-                    **fields.validated_data,
-                )
-            except ValidationError as error:
-                raise invalid(error) from error
-            output = {"order": order, "receipt": receipt_for_order(order, request.auth, request)}
-            return Response(self.OutputSerializer(output).data, status=status.HTTP_201_CREATED)
+        account.customer = session.customer  # read with the session; the kind's action may need the holder
+        # kiosk_idempotent's transaction holds the order, its key and the receipt: no savepoint of our own.
+        try:
+            order = registered.kiosk.file(
+                by=request.user,
+                account=account,
+                description=serializer.validated_data["description"],
+                **fields.validated_data,
+            )
+        except ValidationError as error:
+            raise invalid(error) from error
+        output = {"order": order, "receipt": receipt_for_order(order, request.auth, request)}
+        return Response(self.OutputSerializer(output).data, status=status.HTTP_201_CREATED)
 
 
 class TicketOutput(serializers.Serializer):
@@ -556,21 +557,21 @@ class TicketIssueApi(KioskApi):
             account = _accounts_of(session.customer_id).filter(number=serializer.validated_data["account"]).first()
             if account is None:
                 raise exceptions.ValidationError({"account": [_("Choose one of your accounts.")]})
-        with transaction.atomic():
-            try:
-                ticket = queue_actions.issue_ticket(
-                    request.auth.outlet,
-                    service,
-                    by=request.user,
-                    source=TicketSource.KIOSK,
-                    customer=session.customer,
-                    account=account,
-                )
-            except queue_actions.QueueRefused as refusal:
-                raise _queue_refused(refusal) from refusal
-            except queue_actions.TicketLimit as limit:
-                raise _queue_refused(limit) from limit
-            return _ticket_answer(ticket, request)
+        # kiosk_idempotent's transaction holds the ticket, its key and the receipt: no savepoint of our own.
+        try:
+            ticket = queue_actions.issue_ticket(
+                request.auth.outlet,
+                service,
+                by=request.user,
+                source=TicketSource.KIOSK,
+                customer=session.customer,
+                account=account,
+            )
+        except queue_actions.QueueRefused as refusal:
+            raise _queue_refused(refusal) from refusal
+        except queue_actions.TicketLimit as limit:
+            raise _queue_refused(limit) from limit
+        return _ticket_answer(ticket, request)
 
 
 class CheckInApi(KioskApi):
@@ -592,9 +593,8 @@ class CheckInApi(KioskApi):
             reference=reference,
             slot__outlet_id=request.auth.outlet_id,
         )
-        with transaction.atomic():
-            try:
-                ticket = queue_actions.check_in_appointment(appointment, by=request.user)
-            except queue_actions.QueueRefused as refusal:
-                raise _queue_refused(refusal) from refusal
-            return _ticket_answer(ticket, request)
+        try:
+            ticket = queue_actions.check_in_appointment(appointment, by=request.user)
+        except queue_actions.QueueRefused as refusal:
+            raise _queue_refused(refusal) from refusal
+        return _ticket_answer(ticket, request)
