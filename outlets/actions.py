@@ -69,9 +69,13 @@ class TicketLimit(TooSoon):
 
 def _next_number(outlet: Outlet, service: QueueService, day: object) -> int:
     """Take the next number of (outlet, service, day): the counter row is locked until our transaction ends, so
-    concurrent issues queue on it and each reads the number the previous one wrote."""
-    TicketNumber.objects.get_or_create(outlet=outlet, service=service, day=day)
-    row = TicketNumber.objects.select_for_update().get(outlet=outlet, service=service, day=day)
+    concurrent issues queue on it and each reads the number the previous one wrote. The row exists but for the
+    day's first ticket, so it is locked at the first read; only a missing one is created first."""
+    numbers = TicketNumber.objects.select_for_update().filter(outlet=outlet, service=service, day=day)
+    row = numbers.first()
+    if row is None:
+        TicketNumber.objects.get_or_create(outlet=outlet, service=service, day=day)
+        row = numbers.get()
     row.last += 1
     row.save(update_fields=["last"])
     return row.last

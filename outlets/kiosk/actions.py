@@ -17,6 +17,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -156,9 +157,13 @@ def start_session(
 
 def _throttle(kiosk: Kiosk, account_number: str) -> None:
     since = timezone.now() - settings.KIOSK_PROOF_WINDOW
-    failed = ProofAttempt.objects.filter(succeeded=False, attempted_at__gte=since)
-    too_many = failed.filter(kiosk=kiosk).count() >= settings.KIOSK_PROOF_KIOSK_LIMIT or (
-        account_number and failed.filter(account_number=account_number).count() >= settings.KIOSK_PROOF_ACCOUNT_LIMIT
+    at_kiosk, for_account = Q(kiosk=kiosk), Q(account_number=account_number)
+    # Both counts in one query (each condition has its index); a card's proof names no account.
+    failed = ProofAttempt.objects.filter(
+        at_kiosk | for_account if account_number else at_kiosk, succeeded=False, attempted_at__gte=since
+    ).aggregate(at_kiosk=Count("pk", filter=at_kiosk), for_account=Count("pk", filter=for_account))
+    too_many = failed["at_kiosk"] >= settings.KIOSK_PROOF_KIOSK_LIMIT or (
+        account_number and failed["for_account"] >= settings.KIOSK_PROOF_ACCOUNT_LIMIT
     )
     if too_many:
         minutes = int(settings.KIOSK_PROOF_WINDOW.total_seconds() // 60)

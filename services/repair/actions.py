@@ -106,6 +106,9 @@ def report_fault(
     )
     with transaction.atomic():
         order = actions.open_order(new, by=by)
+        if account is not None:
+            # The clock's policy and the triage read the order's account and 台区: they are the ones in hand.
+            order.account, order.grid = account, account.grid
         fault = FaultReport.objects.create(order=order, fault_type=fault_type)
         if photo is not None:  # a refused file (type, size) refuses the report with it: nothing half-filed
             attachments.add_attachment(order, by=by, upload=photo, public=True)

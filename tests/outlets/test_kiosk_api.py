@@ -4,7 +4,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -299,3 +301,72 @@ def test_a_kiosk_over_its_rate_gets_429_and_another_kiosk_does_not(kiosk, settin
     other = actions.register_kiosk(outlet=kiosk.outlet, name="2号机", by=None)
     other.kiosk.key = other.key
     assert as_kiosk(other.kiosk).post(url, heartbeat, content_type="application/json").status_code == 204
+
+
+# --- What each request costs (bench/kiosk_load.py; issue 10's throughput target) -----------------------------
+
+
+def _queries(send) -> tuple[object, int]:
+    with CaptureQueriesContext(connection) as captured:
+        response = send()
+    return response, len(captured)
+
+
+@time_machine.travel(WEDNESDAY_10AM, tick=False)
+def test_each_kiosk_request_costs_a_fixed_number_of_queries(kiosk, alice, payment, grid):
+    """Counted inside the test's transaction, where the log row is a plain INSERT and each transaction of a request
+    a savepoint: SAVEPOINT and RELEASE are counted here as production's BEGIN and COMMIT are not."""
+    url = reverse("api:kiosk-session-start")
+    body = {"account": "3300000001", "id_tail": ALICE_ID_NUMBER[-6:]}
+    # The kiosk, its lock (in a savepoint), the failed proofs (one query for both limits), the account, the
+    # attempt, the session, the customer's accounts, the log.
+    proof, count = _queries(lambda: as_kiosk(kiosk).post(url, body, content_type="application/json"))
+    assert proof.status_code == 201 and count == 10
+    client = as_kiosk(kiosk, proof.json()["token"])
+    reads = {
+        "api:kiosk-accounts": 4,  # the session with its kiosk, the count, the page, the log
+        "api:kiosk-orders": 3,  # no order: no page to read
+        "api:kiosk-outages": 4,  # the session, the customer's 台区, the count (none: no page), the log
+    }
+    for name, expected in reads.items():
+        response, count = _queries(lambda name=name: client.get(reverse(name)))
+        assert (response.status_code, count) == (200, expected), name
+    usage, count = _queries(lambda: client.get(reverse("api:kiosk-usage", args=["3300000001"])))
+    assert usage.status_code == 200 and count == 4  # the session, the account, its readings, the log
+
+    def ticket(key: str):
+        return client.post(
+            reverse("api:kiosk-tickets"),
+            {"service": "payment"},
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=key,
+        )
+
+    ticket("ticket-1")  # the day's first ticket creates the day's number row
+    # The session with its outlet, actor and customer; the key; the service; whether the outlet offers it and is
+    # open (the calendar, the outlet's exceptions and hours); the allowance, the number (locked, then written)
+    # and the ticket in the action's savepoint; how many wait before it; the key's answer; the log.
+    issued, count = _queries(lambda: ticket("ticket-2"))
+    assert issued.status_code == 201 and count == 20
+    filed, count = _queries(lambda: file_fault(kiosk, proof.json()["token"]))
+    # Most of it is the fault report's own (services.repair.actions.report_fault: the order, its clock, triage,
+    # routing, the customer's notice); the notice's outbox row is one statement on PostgreSQL, three on SQLite.
+    assert filed.status_code == 201 and count == (39 if connection.vendor == "postgresql" else 41)
+    logout, count = _queries(lambda: client.delete(reverse("api:kiosk-session-end")))
+    assert logout.status_code == 204 and count == 3  # the session, its end, the log
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_log_row_is_one_statement_with_every_field(kiosk, alice):
+    """In production a request's log row is written in autocommit: one INSERT (on PostgreSQL with its commit
+    relaxed, outlets.kiosk.api._insert_relaxed), not a transaction of its own."""
+    token = prove(kiosk)
+    client = as_kiosk(kiosk, token)
+    response, count = _queries(lambda: client.get(reverse("api:kiosk-accounts")))
+    assert response.status_code == 200 and count == 4  # the session with its kiosk, the count, the page, the log
+    row = KioskRequest.objects.order_by("pk").last()
+    customer_id = alice.linked_accounts.get().customer_id
+    assert (row.kiosk_id, row.outlet_id, row.method, row.endpoint, row.status_code, row.customer_id) == (
+        kiosk.pk, kiosk.outlet_id, "GET", "kiosk-accounts", 200, customer_id
+    )  # fmt: skip
+    assert row.duration_ms >= 0 and abs(row.at - timezone.now()) < timedelta(minutes=1)
