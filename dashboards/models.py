@@ -55,7 +55,7 @@ class DailyFigure(models.Model):
 
 
 class Score(models.Model):
-    """One 台区's (or one person's) scorecard for a month, quarter or year, with its score: the ranking.
+    """One 台区's (or one person's) scorecard for a week, month, quarter or year, with its score: the ranking.
 
     Written only by dashboards.scorecards.write_scores (the rollup, after the daily figures it is computed
     from, and after an import of external figures), so the scorecards page reads its first rows in rank
@@ -64,7 +64,7 @@ class Score(models.Model):
     """
 
     level = models.CharField(_("level"), max_length=1, choices=Level.choices)
-    period = models.CharField(_("period"), max_length=7)  # "month", "quarter" or "year" (dashboards.periods)
+    period = models.CharField(_("period"), max_length=7)  # "week", "month", "quarter" or "year" (dashboards.periods)
     start = models.DateField(_("first day"))
     grid = models.ForeignKey(
         ServiceGrid, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("service grid")

@@ -1,8 +1,8 @@
 """Scorecards: the 台区 customer manager's (DOMAIN.md §8) and the staff's (counter staff, crews), ranked within
 a unit's subtree; a person's own. Figures come from the per-台区 and per-person daily figures and the imported
-monthly external figures, a fixed number of queries per page. For a month, quarter or year the rollup scores
-every 台区 and person ahead (write_scores, into dashboards.models.Score), and the page reads one page of the
-ranking in order from its index, whatever the number of 台区; any other period is scored on request.
+monthly external figures, a fixed number of queries per page. For a week, month, quarter or year the rollup
+scores every 台区 and person ahead (write_scores, into dashboards.models.Score), and the page reads one page of
+the ranking in order from its index, whatever the number of 台区; a day or a range is scored on request.
 
 The rank orders by a score: the mean of the card's percentages (time limits, satisfaction and, for a 台区,
 data collection, line loss and fee recovery) less 5 points per complaint of the company's responsibility (zero
@@ -34,7 +34,8 @@ GRID_MEASURES = ["on_time", "satisfaction", "visit_rate", "company_fault", "rect
 STAFF_MEASURES = ["orders_closed", "on_time", "satisfaction", "tickets_served", "praise", "accountability"]
 PENALTIES = {"company_fault": Decimal(5), "accountability": Decimal(5)}
 STAFF_ROLES = [Role.COUNTER_STAFF, Role.REPAIR_CREW, Role.GRID_MANAGER]
-GRID_COLUMNS = [*GRID_MEASURES, *[m.value for m in ExternalMeasure if m.value not in GRID_MEASURES]]
+EXTERNAL = tuple(m.value for m in ExternalMeasure)  # read once: an enum member's .value is a descriptor call
+GRID_COLUMNS = [*GRID_MEASURES, *[code for code in EXTERNAL if code not in GRID_MEASURES]]
 
 
 @dataclass
@@ -63,10 +64,13 @@ def _is_pct(code: str) -> bool:
     return measure is None or measure.unit == registry.Unit.PERCENT  # external figures are percentages
 
 
+NOTHING = (ZERO, ZERO)
+
+
 def _figures(raw: dict[str, tuple[Decimal, Decimal]], codes: list[str]) -> dict[str, Decimal | None]:
     result: dict[str, Decimal | None] = {}
     for code in codes:
-        n, d = raw.get(code, (ZERO, ZERO))
+        n, d = raw.get(code, NOTHING)
         measure = registry.get(code)
         result[code] = measure.value(n, d) if measure and (d or measure.unit == registry.Unit.COUNT) else None
     return result
@@ -105,8 +109,11 @@ def _grid_figures(raw: dict[str, tuple], imported: dict[str, Decimal]) -> dict[s
     figures = _figures(raw, GRID_MEASURES)
     # An imported figure stands beside the portal's own; where both exist (fee recovery from a billing
     # system of record), the imported one is the figure the 台区 is assessed on.
-    figures |= {m.value: imported[m.value] for m in ExternalMeasure if m.value in imported}
-    figures |= {m.value: None for m in ExternalMeasure if m.value not in figures}
+    for code in EXTERNAL:
+        if code in imported:
+            figures[code] = imported[code]
+        elif code not in figures:
+            figures[code] = None
     return figures
 
 
@@ -146,9 +153,9 @@ def staff_cards(scope: Scope, period: Period) -> list[Card]:
     return sorted(cards, key=lambda c: (-c.score, c.code))
 
 
-# The periods the rollup ranks ahead (the assessment's month, and the quarter and year a manager reads); a day,
-# a week or a range is scored when asked for (_ranked_on_request).
-SCORED = ("month", "quarter", "year")
+# The periods the rollup ranks ahead (the week of the weekly meeting, the assessment's month, and the quarter and
+# year a manager reads); a day or a range is scored when asked for (_ranked_on_request).
+SCORED = ("week", "month", "quarter", "year")
 
 
 Figures = dict[str, Decimal | None]
@@ -170,11 +177,15 @@ def _ranked_on_request(
 
 
 def scored_periods(since: date, until: date) -> list[Period]:
-    """The months, quarters and years the days [since, until) touch."""
+    """The weeks, months, quarters and years the days [since, until) touch."""
     found: dict[tuple[str, date], Period] = {}
+    monday = since - timedelta(days=since.weekday())
+    while monday < until:
+        found[("week", monday)] = periods.around("week", monday)
+        monday += timedelta(days=7)
     month = since.replace(day=1)
     while month < until:
-        for kind in SCORED:
+        for kind in ("month", "quarter", "year"):
             period = periods.around(kind, month)
             found.setdefault((kind, period.start), period)
         month = (month + timedelta(days=32)).replace(day=1)
@@ -186,7 +197,7 @@ def _stored(card: Card) -> dict[str, str | None]:
 
 
 def write_scores(period: Period) -> int:
-    """Score every 台区 and every member of staff of the city for a month, quarter or year, and store the ranking
+    """Score every 台区 and every member of staff of the city for a week, month, quarter or year, and store the ranking
     (replacing the period's earlier one); return how many were scored. A fixed number of queries per period."""
     raw_grids = queries.by_member(None, period, Level.GRID, GRID_MEASURES)
     raw_people = queries.by_member(None, period, Level.PERSON, STAFF_MEASURES)
@@ -223,7 +234,7 @@ def _ranked(scope: Scope, period: Period, level: str) -> QuerySet[Score]:
 
 def grid_ranking(scope: Scope, period: Period, first: int, count: int | None) -> tuple[list[Card], int]:
     """The ranking's cards from rank `first` + 1 (`count` of them, or all), and how many 台区 it ranks: read
-    in order from the stored scores for a month, quarter or year (two queries whatever the number of 台区)."""
+    in order from the stored scores for a week, month, quarter or year (two queries whatever the number of 台区)."""
     if period.kind not in SCORED:
         members = ServiceGrid.objects.filter(department_id__in=scope.ids).values_list("pk", "code")
         raw = queries.by_member(scope, period, Level.GRID, GRID_MEASURES)

@@ -23,10 +23,11 @@ def send_monthly_reports() -> int:
 
 @shared_task
 def rescore_months(months: list[str]) -> int:
-    """Rescore the scorecards of the months (ISO first days), their quarters and years: an import changed them."""
+    """Rescore the scorecards of the months (ISO first days), their weeks, quarters and years: an import changed
+    them (a week reads the external figures of the months it touches)."""
     chosen = {}
     for text in months:
         first = date.fromisoformat(text)
-        for period in scorecards.scored_periods(first, first + timedelta(days=1)):
+        for period in scorecards.scored_periods(first, (first + timedelta(days=32)).replace(day=1)):
             chosen[period.kind, period.start] = period
     return sum(scorecards.write_scores(period) for period in chosen.values())

@@ -67,20 +67,20 @@ def test_a_ranking_longer_than_a_page_reads_on_the_next_page(client, figures, st
     assert len(b"".join(export.streaming_content).decode("utf-8-sig").strip().splitlines()) == 113
 
 
-def test_a_week_is_ranked_on_request_as_no_stored_score_covers_it(client, figures, mona):
+def test_a_day_is_ranked_on_request_as_no_stored_score_covers_it(client, figures, mona):
     client.force_login(mona)
-    page = client.get(reverse("dashboards:scorecards"), {"period": "week", "on": DAY.date().isoformat()})
+    page = client.get(reverse("dashboards:scorecards"), {"period": "day", "on": DAY.date().isoformat()})
     grids = page.context["tables"][0]
     assert grids.rows[0].cells[0].startswith("TQ00001") and grids.rows[0].cells[2] == 75
-    assert not Score.objects.filter(period="week").exists()
+    assert not Score.objects.filter(period="day").exists()
 
 
 def test_a_ranking_on_request_reads_the_same_queries_and_ranks_as_the_whole_cards_do(
     client, figures, company, station, grid, mona
 ):
-    week = {"period": "week", "on": DAY.date().isoformat()}
+    day = {"period": "day", "on": DAY.date().isoformat()}
     client.force_login(mona)
-    few = _queries(client, week)
+    few = _queries(client, day)
     for n in range(130):
         other = ServiceGridFactory(department=station)
         if n % 3 == 0:
@@ -89,9 +89,9 @@ def test_a_ranking_on_request_reads_the_same_queries_and_ranks_as_the_whole_card
         grid=grid, month=date(2026, 6, 1), measure="line_loss", value=Decimal("96.50"), imported_at=DAY
     )
     rollups.rebuild(DAY.date(), DAY.date() + timedelta(days=1))
-    assert _queries(client, week) == few
-    assert _queries(client, {**week, "grids_page": "2"}) == few
-    scope, period = queries.scope_for(company), periods.around("week", DAY.date())
+    assert _queries(client, day) == few
+    assert _queries(client, {**day, "grids_page": "2"}) == few
+    scope, period = queries.scope_for(company), periods.around("day", DAY.date())
     whole = scorecards.grid_cards(scope, period)
     page_two, total = scorecards.grid_ranking(scope, period, 100, 100)
     first_page, _total = scorecards.grid_ranking(scope, period, 0, 100)
@@ -106,6 +106,7 @@ def test_a_ranking_on_request_reads_the_same_queries_and_ranks_as_the_whole_card
 
 def test_a_rebuild_rescores_the_months_quarters_and_years_its_days_touch(figures, grid, station):
     assert {(s.period, s.start) for s in Score.objects.filter(level=Level.GRID, grid=grid)} == {
+        ("week", periods.around("week", DAY.date()).start),
         ("month", date(2026, 6, 1)),
         ("quarter", date(2026, 4, 1)),
         ("year", date(2026, 1, 1)),
