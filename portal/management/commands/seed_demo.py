@@ -11,6 +11,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
@@ -75,6 +76,11 @@ class Command(BaseCommand):
             if not quiet:
                 self._print_logins()  # `make demo` shows them on every start
             return
+        if connection.vendor == "postgresql":
+            # A batch job, not a request: the web's statement timeout (settings) would cancel a million-account
+            # city's bulk statements.
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = 0")
         started = time.monotonic()
         with tqdm(total=accounts, unit=" accounts", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
             counts = demo.seed_city(seed=seed, accounts=accounts, chunk_size=chunk_size, progress=bar.update)
