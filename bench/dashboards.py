@@ -169,14 +169,17 @@ JOIN (SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, department_id FROM ac
   ON g.n = i % (SELECT count(*) FROM accounts_servicegrid),
   (SELECT array_agg(id ORDER BY id) ids FROM accounts_user WHERE role IN ('inspector', 'grid_manager')) st
 """
+# The accounts' array is built once (MATERIALIZED): as a plain subquery the planner, with the orders just
+# inserted and not yet analysed, put it inside a nested loop and aggregated 50,000 ids for every inspection.
 INSPECTIONS = """
+WITH a AS MATERIALIZED (
+  SELECT array_agg(id ORDER BY id) ids FROM (SELECT id FROM accounts_electricityaccount ORDER BY id LIMIT 50000) x
+)
 INSERT INTO inspections_inspection (order_id, account_id, origin, planned_on, checklist_id, completed_at,
   completed_by_id, has_findings)
 SELECT o.id, a.ids[1 + o.id % array_length(a.ids, 1)], 'scheduled', (o.opened_at AT TIME ZONE 'Asia/Shanghai')::date,
        (SELECT min(id) FROM inspections_checklist), o.closed_at, o.assigned_to_id, o.id % 3 = 0
-FROM services_workorder o,
-     (SELECT array_agg(id ORDER BY id) ids
-      FROM (SELECT id FROM accounts_electricityaccount ORDER BY id LIMIT 50000) x) a
+FROM services_workorder o, a
 WHERE o.number LIKE 'I%' AND o.kind = 'inspection'
 """
 FINDINGS = """
