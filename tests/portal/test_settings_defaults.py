@@ -104,3 +104,19 @@ def test_the_timeouts_follow_the_environment_and_keep_the_urls_options(tmp_path:
     assert values["database_options"]["connect_timeout"] == 5
     assert values["database_options"]["options"] == "-c statement_timeout=0 -c jit=off -c random_page_cost=1.1"
     assert values["cache_options"]["socket_timeout"] == 0.5
+
+
+def test_a_web_worker_loads_every_view_before_its_first_request():
+    """gunicorn imports portal.wsgi in each worker before it accepts: the URLconf must be loaded by then, or the
+    worker's first requests wait about a second behind its imports."""
+    probe = "import sys, portal.wsgi; print('dashboards.views' in sys.modules and 'portal.urls' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "True"
