@@ -2,12 +2,10 @@
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+from tests.fresh import last_line
 
 READ_SETTINGS = """
 import json
@@ -34,16 +32,8 @@ POSTGRES = "postgres://portal:secret@db.internal:5432/portal"
 
 def settings_with(var_dir: Path, **environment: str) -> dict[str, Any]:
     base = {name: value for name, value in os.environ.items() if name not in SERVICES + TIMEOUTS}
-    result = subprocess.run(
-        [sys.executable, "-c", READ_SETTINGS],
-        cwd=settings.BASE_DIR,
-        env={**base, "DJANGO_SETTINGS_MODULE": "portal.settings", "VAR_DIR": str(var_dir), **environment},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    env = {**base, "DJANGO_SETTINGS_MODULE": "portal.settings", "VAR_DIR": str(var_dir), **environment}
+    return json.loads(last_line(READ_SETTINGS, env))
 
 
 def test_with_nothing_configured_the_portal_runs_on_sqlite_and_a_serverless_broker(tmp_path: Path) -> None:
@@ -110,13 +100,4 @@ def test_a_web_worker_loads_every_view_before_its_first_request():
     """gunicorn imports portal.wsgi in each worker before it accepts: the URLconf must be loaded by then, or the
     worker's first requests wait about a second behind its imports."""
     probe = "import sys, portal.wsgi; print('dashboards.views' in sys.modules and 'portal.urls' in sys.modules)"
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert result.stdout.strip().splitlines()[-1] == "True"
+    assert last_line(probe, {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"}) == "True"

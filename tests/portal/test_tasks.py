@@ -2,8 +2,6 @@
 
 import json
 import os
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +13,7 @@ from accounts.tasks import LINK_ATTEMPT_RETENTION_DAYS, purge_link_attempts
 from portal.models import WorkerHeartbeat
 from portal.tasks import HEARTBEAT_NAME, record_worker_heartbeat
 from tests.factories import UserFactory
+from tests.fresh import last_line
 
 NOW = datetime(2026, 5, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -63,16 +62,8 @@ def test_purge_deletes_only_link_attempts_older_than_the_retention_period(time_m
 
 def test_every_task_in_the_beat_schedule_is_known_to_a_fresh_worker() -> None:
     """A misspelt or undiscovered task in CELERY_BEAT_SCHEDULE would only show as errors in the worker log."""
-    result = subprocess.run(
-        [sys.executable, "-c", LIST_REGISTERED_TASKS],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    registered = set(json.loads(result.stdout.strip().splitlines()[-1]))
+    fresh = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    registered = set(json.loads(last_line(LIST_REGISTERED_TASKS, fresh)))
 
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert scheduled  # the heartbeat at least: /healthz reports it
