@@ -8,10 +8,12 @@ import sys
 import time
 import unicodedata
 from argparse import ArgumentParser
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
@@ -76,40 +78,38 @@ class Command(BaseCommand):
             if not quiet:
                 self._print_logins()  # `make demo` shows them on every start
             return
-        if connection.vendor == "postgresql":
-            # A batch job, not a request: the web's statement timeout (settings) would cancel a million-account
-            # city's bulk statements.
-            with connection.cursor() as cursor:
-                cursor.execute("SET statement_timeout = 0")
-        started = time.monotonic()
-        with tqdm(total=accounts, unit=" accounts", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
-            counts = demo.seed_city(seed=seed, accounts=accounts, chunk_size=chunk_size, progress=bar.update)
-        # Pre-sale (issue 11): a share of the year's orders are enquiries (portal.demo_presale).
-        enquiries = presale_demo.enquiries_of(orders)
-        # outlets (issue 10): halls, convenience points, counters, the agent and a year of tickets. Before the
-        # orders: the halls' clerks are among the counter staff the orders' planner draws from.
-        outlets_demo.seed_outlets(seed=seed)
-        # In-sale's done changes of use alter the accounts reserved for them: as planned again before the orders
-        # read the accounts, so a city seeded anew after its orders were deleted gets the same orders.
-        connections_demo.restore_reserved(seed=seed, orders=orders)
-        with tqdm(total=orders, unit=" orders", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
-            added_orders = orders_demo.seed_orders(seed=seed, orders=orders - enquiries, progress=bar.update)
-        if orders:  # Complaints (issue 9): a year of them, in proportion to the city.
-            demo_complaints.seed_complaints(seed=seed)
-            demo_library.seed_library(seed=seed)  # their analysis meetings, actions and typical cases
-        presale = presale_demo.seed_presale(seed=seed, enquiries=enquiries)
-        added_orders += presale.get("enquiries", 0)
-        added_orders += connections_demo.seed_connections(seed=seed, orders=orders)  # in-sale (issue 12)
-        # Kiosks in the demo's halls, with heartbeats (outlets.kiosk.demo): after the outlets are seeded.
-        kiosk_demo.seed_kiosks()
-        inspections_demo.seed_inspections(seed=seed, orders=orders)  # issue 13: plans, inspections, planted anomalies
-        billing_demo.seed_billing(seed=seed)  # a year of bills and payments, arrears, prepaid accounts (issue 14)
-        dashboards_demo.seed_dashboards(seed=seed)  # targets, external figures, the year's daily figures (issue 15)
-        if not quiet:
-            self._print_logins()
-            self._print_counts(counts, added_orders, time.monotonic() - started)
-            for name, count in presale.items():
-                self.stdout.write(f"{presale_demo.LABELS[name]}: {count}")
+        with _no_statement_timeout():
+            started = time.monotonic()
+            with tqdm(total=accounts, unit=" accounts", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
+                counts = demo.seed_city(seed=seed, accounts=accounts, chunk_size=chunk_size, progress=bar.update)
+            # Pre-sale (issue 11): a share of the year's orders are enquiries (portal.demo_presale).
+            enquiries = presale_demo.enquiries_of(orders)
+            # outlets (issue 10): halls, convenience points, counters, the agent and a year of tickets. Before the
+            # orders: the halls' clerks are among the counter staff the orders' planner draws from.
+            outlets_demo.seed_outlets(seed=seed)
+            # In-sale's done changes of use alter the accounts reserved for them: as planned again before the orders
+            # read the accounts, so a city seeded anew after its orders were deleted gets the same orders.
+            connections_demo.restore_reserved(seed=seed, orders=orders)
+            with tqdm(total=orders, unit=" orders", file=sys.stderr, disable=quiet, smoothing=0.1) as bar:
+                added_orders = orders_demo.seed_orders(seed=seed, orders=orders - enquiries, progress=bar.update)
+            if orders:  # Complaints (issue 9): a year of them, in proportion to the city.
+                demo_complaints.seed_complaints(seed=seed)
+                demo_library.seed_library(seed=seed)  # their analysis meetings, actions and typical cases
+            presale = presale_demo.seed_presale(seed=seed, enquiries=enquiries)
+            added_orders += presale.get("enquiries", 0)
+            added_orders += connections_demo.seed_connections(seed=seed, orders=orders)  # in-sale (issue 12)
+            # Kiosks in the demo's halls, with heartbeats (outlets.kiosk.demo): after the outlets are seeded.
+            kiosk_demo.seed_kiosks()
+            # Issue 13: plans, inspections, planted anomalies; issue 14: a year of bills and payments, arrears,
+            # prepaid accounts; issue 15: targets, external figures, the year's daily figures.
+            inspections_demo.seed_inspections(seed=seed, orders=orders)
+            billing_demo.seed_billing(seed=seed)
+            dashboards_demo.seed_dashboards(seed=seed)
+            if not quiet:
+                self._print_logins()
+                self._print_counts(counts, added_orders, time.monotonic() - started)
+                for name, count in presale.items():
+                    self.stdout.write(f"{presale_demo.LABELS[name]}: {count}")
 
     def _print_logins(self) -> None:
         header = (_("Username"), _("Role"), _("Department"), _("Password"))
@@ -152,3 +152,25 @@ def _width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
+
+
+@contextmanager
+def _no_statement_timeout() -> Iterator[None]:
+    """A batch job, not a request: the web's statement timeout (settings) would cancel a million-account city's bulk
+    statements. Lifted for the seeding on PostgreSQL and put back after it, for a connection that outlives the
+    command (a test's, a shell's)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('statement_timeout')")
+        before = cursor.fetchone()[0]
+        cursor.execute("SET statement_timeout = 0")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, false)", [before])
+        except DatabaseError:
+            pass  # the seeding failed in a transaction that is now aborted: its rollback undoes the SET too
