@@ -132,7 +132,8 @@ def file_complaint(*, by: User, filing: Filing) -> WorkOrder:
         if filing.account is not None:
             # Two complaints on one account at once: the second sees the first and is marked a repeat.
             ElectricityAccount.objects.select_for_update().filter(pk=filing.account.pk).first()
-        repeat = find_repeat(filing.account, filing.category, received) if filing.kind == COMPLAINT else None
+        until = timezone.now() if filing.received_at is None else None  # received now: as of the lock
+        repeat = find_repeat(filing.account, filing.category, received, until) if filing.kind == COMPLAINT else None
         # The filer of a report is not the order's actor: the timeline names nobody.
         order = actions.open_order(_new_order(filing, by), by=None if confidential and by.is_customer else by)
         complaint = Complaint.objects.create(

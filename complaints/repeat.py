@@ -13,9 +13,11 @@ HISTORY_WINDOW = timedelta(days=90)
 
 
 def find_repeat(
-    account: ElectricityAccount | None, category: ComplaintCategory | None, at: datetime
+    account: ElectricityAccount | None, category: ComplaintCategory | None, at: datetime, until: datetime | None = None
 ) -> Complaint | None:
-    """The latest complaint on the same account and top category received in the 30 days before `at`."""
+    """The latest complaint on the same account and top category received in the 30 days before `at` (or before
+    `until`, for a complaint received now and checked once it holds the account's lock: one filed while it waited
+    was received a moment after `at`, and is still the earlier complaint)."""
     if account is None or category is None:
         return None
     top = category.top
@@ -24,7 +26,7 @@ def find_repeat(
             order__kind=COMPLAINT,
             order__account=account,
             received_at__gte=at - REPEAT_WINDOW,
-            received_at__lte=at,
+            received_at__lte=until or at,
         )
         .filter(category__in=ComplaintCategory.objects.filter(pk=top.pk) | top.children.all())
         .order_by("-received_at")
