@@ -35,6 +35,7 @@ STAFF_MEASURES = ["orders_closed", "on_time", "satisfaction", "tickets_served", 
 PENALTIES = {"company_fault": Decimal(5), "accountability": Decimal(5)}
 STAFF_ROLES = [Role.COUNTER_STAFF, Role.REPAIR_CREW, Role.GRID_MANAGER]
 EXTERNAL = tuple(m.value for m in ExternalMeasure)  # read once: an enum member's .value is a descriptor call
+Figures = dict[str, Decimal | None]  # a card's figures: measure code → value, or None where nothing was measured
 GRID_COLUMNS = [*GRID_MEASURES, *[code for code in EXTERNAL if code not in GRID_MEASURES]]
 
 
@@ -43,14 +44,14 @@ class Card:
     name: str
     who: str
     code: str = ""  # 台区 code or username: the order among equal scores, here and in the stored ranking
-    figures: dict[str, Decimal | None] = field(default_factory=dict)
+    figures: Figures = field(default_factory=dict)
 
     @property
     def score(self) -> Decimal:
         return score_of(self.figures)
 
 
-def score_of(figures: dict[str, Decimal | None]) -> Decimal:
+def score_of(figures: Figures) -> Decimal:
     """The score of a card's figures (the module's docstring says how); the one definition every ranking uses."""
     shares = [v for code, v in figures.items() if v is not None and code not in PENALTIES and _is_pct(code)]
     base = sum(shares, ZERO) / len(shares) if shares else ZERO
@@ -67,8 +68,8 @@ def _is_pct(code: str) -> bool:
 NOTHING = (ZERO, ZERO)
 
 
-def _figures(raw: dict[str, tuple[Decimal, Decimal]], codes: list[str]) -> dict[str, Decimal | None]:
-    result: dict[str, Decimal | None] = {}
+def _figures(raw: dict[str, tuple[Decimal, Decimal]], codes: list[str]) -> Figures:
+    result: Figures = {}
     for code in codes:
         n, d = raw.get(code, NOTHING)
         measure = registry.get(code)
@@ -105,7 +106,7 @@ def _person_named(person: User) -> Card:
     return Card(person.get_full_name() or person.username, str(person.get_role_display()), person.username)
 
 
-def _grid_figures(raw: dict[str, tuple], imported: dict[str, Decimal]) -> dict[str, Decimal | None]:
+def _grid_figures(raw: dict[str, tuple], imported: dict[str, Decimal]) -> Figures:
     figures = _figures(raw, GRID_MEASURES)
     # An imported figure stands beside the portal's own; where both exist (fee recovery from a billing
     # system of record), the imported one is the figure the 台区 is assessed on.
@@ -156,9 +157,6 @@ def staff_cards(scope: Scope, period: Period) -> list[Card]:
 # The periods the rollup ranks ahead (the week of the weekly meeting, the assessment's month, and the quarter and
 # year a manager reads); a day or a range is scored when asked for (_ranked_on_request).
 SCORED = ("week", "month", "quarter", "year")
-
-
-Figures = dict[str, Decimal | None]
 
 
 def _ranked_on_request(
@@ -223,7 +221,7 @@ def _score(level: str, period: Period, card: Card, **member: object) -> Score:
     return Score(level=level, period=period.kind, start=period.start, score=card.score, figures=_stored(card), **member)
 
 
-def _read(figures: dict[str, str | None], codes: list[str]) -> dict[str, Decimal | None]:
+def _read(figures: dict[str, str | None], codes: list[str]) -> Figures:
     return {code: None if figures.get(code) is None else Decimal(figures[code]) for code in codes}
 
 
@@ -273,7 +271,7 @@ def staff_ranking(scope: Scope, period: Period, first: int, count: int | None) -
     return cards, rows.count()
 
 
-def _with(card: Card, figures: dict[str, Decimal | None]) -> Card:
+def _with(card: Card, figures: Figures) -> Card:
     card.figures = figures
     return card
 
