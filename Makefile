@@ -26,8 +26,11 @@ demo: $(VENV)/.installed-runtime
 	bash scripts/demo.sh
 
 ## Everything CI runs: on SQLite by default, on PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set.
+## One test process per core, at most TEST_PROCESSES (each has its own database and Redis database:
+## portal/test_settings.py); `make test TEST_PROCESSES=1` runs them in this one.
+TEST_PROCESSES ?= 4
 test: lint migrations-check
-	$(BIN)/pytest
+	$(BIN)/pytest $(if $(filter 1,$(TEST_PROCESSES)),,--numprocesses=auto --maxprocesses=$(TEST_PROCESSES))
 
 ## The browser suite's chromium and CJK fonts (Debian; as root, or with sudo). Without them tests/browser skips,
 ## except on CI, where .ci/run installs them.

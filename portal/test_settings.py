@@ -5,9 +5,22 @@ PostgreSQL and Redis (as CI does), and tests/portal/test_worker.py sends a task 
 """
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
-from portal.settings import *  # noqa: F403
-from portal.settings import DATABASES, VAR_DIR
+# `pytest -n` (the Makefile's test target) runs the suite in several processes, gw0, gw1, …: each gets a
+# database of its own from pytest-django, and here a Redis database of its own, the next after REDIS_URL's, so
+# that one process's throttle counts, cache entries and queued tasks never meet another's. Set before the
+# settings below read REDIS_URL; a worker process a test starts inherits it.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _XDIST_WORKER and os.environ.get("REDIS_URL"):
+    _url = urlsplit(os.environ["REDIS_URL"])
+    _redis_db = int(_url.path.strip("/") or 0) + int(_XDIST_WORKER.removeprefix("gw"))
+    if _redis_db > 15:
+        raise RuntimeError(f"test process {_XDIST_WORKER} would need Redis database {_redis_db}: lower REDIS_URL's")
+    os.environ["REDIS_URL"] = urlunsplit(_url._replace(path=f"/{_redis_db}"))
+
+from portal.settings import *  # noqa: E402, F403
+from portal.settings import DATABASES, VAR_DIR  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

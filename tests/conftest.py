@@ -8,6 +8,7 @@ manages a department, and root administers. Staff all work in one supply station
 import contextlib
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -24,12 +25,20 @@ from tests.factories import (
     id_card_number,
 )
 
+# The browser suite's screenshots, var/browser/<test>/<step>-<language>-<width>.png (tests/browser/conftest.py).
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "browser"
+
 ALICE_ID_NUMBER = id_card_number(1001)
 BOB_ID_NUMBER = id_card_number(1002)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """On CI the suite must run against PostgreSQL and Redis, and fails at once if either is missing."""
+    """Screenshots of this run only; and on CI the suite must run against PostgreSQL and Redis, and fails at once
+    if either is missing."""
+    if not hasattr(session.config, "workerinput"):
+        # The one process of a plain run, or the controller of `pytest -n`, before its workers start: a worker
+        # must not remove what another has already saved.
+        shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     if not os.environ.get("CI"):
         return
     problems = []

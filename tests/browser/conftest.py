@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +21,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
+from tests.conftest import SCREENSHOTS
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "browser"
 # A form's POST and the page it leads to. CI shares two cores between the live server, chromium and the
 # suite; one complaint step once took longer than the default 15 s there.
 NAVIGATION_TIMEOUT = 30_000
@@ -223,9 +223,3 @@ def open_tab(browser, live_server, request) -> Iterator[object]:
     yield open_
     for context in contexts:
         context.close()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def fresh_screenshots() -> None:
-    """Screenshots of this run only: the previous run's go first."""
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
