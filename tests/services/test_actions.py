@@ -19,7 +19,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 KINDS = [FAULT_REPAIR, SERVICE_APPLICATION]
 TRANSITIONS = {kind: kinds.get(kind).transitions for kind in KINDS}
 STATUSES = [value for value, _label in kinds.status_choices()]
-ALLOWED = [(kind, old, new) for kind in KINDS for old, targets in TRANSITIONS[kind].items() for new in targets]
+ALLOWED = [(kind, old, new) for kind in KINDS for old, targets in TRANSITIONS[kind].items() for new in sorted(targets)]
 REFUSED = [
     (kind, old, new)
     for kind in KINDS
