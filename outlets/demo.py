@@ -241,11 +241,16 @@ def _seed_tickets(
     calendar, today = WorkingCalendar(), timezone.localdate(now)
     counters = {o.pk: list(o.counters.order_by("number")) for o in outlets.values()}
     clerks = _clerks(outlets)
+    # Each hall's week and exceptions read once, not twice a day for a year (two queries × 1,825 hall-days).
+    week = {o.pk: list(o.hours.all()) for o in outlets.values()}
+    exceptions = {o.pk: list(o.exceptions.filter(day__lt=today)) for o in outlets.values()}
     created, tickets, numbers = 0, [], []
     for day in (today - timedelta(days=n) for n in range(365, 0, -1)):
         for code, share in HALL_SHARE.items():
             outlet = outlets[code]
-            periods = hours.periods_on(outlet, day, calendar=calendar)
+            periods = hours.periods_on(
+                outlet, day, calendar=calendar, hours=week[outlet.pk], exceptions=exceptions[outlet.pk]
+            )
             if not periods:
                 continue
             load = per_day * share * WEEKDAY_LOAD[day.weekday()] * (1.25 if day.day >= 25 else 1.0)
