@@ -62,9 +62,12 @@ def outlet_page(request: HttpRequest, code: str) -> HttpResponse:
     booking."""
     outlet = get_object_or_404(Outlet.objects.active().select_related("department"), code=code)
     today, calendar = timezone.localdate(), WorkingCalendar()
+    days = [today + timedelta(days=n) for n in range(7)]
+    # The hall's hours and the week's exceptions read once for all seven days, not two queries a day.
+    opening = list(outlet.hours.all())
+    exceptions = list(outlet.exceptions.filter(day__gte=days[0], day__lte=days[-1]))
     week = [
-        (today + timedelta(days=n), hours.periods_on(outlet, today + timedelta(days=n), calendar=calendar))
-        for n in range(7)
+        (day, hours.periods_on(outlet, day, calendar=calendar, hours=opening, exceptions=exceptions)) for day in days
     ]
     slots = (
         AppointmentSlot.objects.filter(
