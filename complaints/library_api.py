@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -39,7 +38,6 @@ from complaints.models import (
     MeetingStatus,
     TypicalCase,
 )
-from portal.parsers import SafeJSONParser
 from services import idempotency
 from services.api import IDEMPOTENCY_KEY, KEY_REUSED, Conflict, invalid, named_choice_field
 from services.models import QUALITY_CHARACTERISTICS
@@ -382,7 +380,6 @@ class ActionDetailApi(APIView):
 
 class ActionDoneApi(WriteApi):
     permission_classes = [_may("complete_action")]
-    parser_classes = [SafeJSONParser, FormParser, MultiPartParser]
 
     @extend_schema_serializer(component_name="ImprovementActionDoneInput")
     class InputSerializer(serializers.Serializer):
