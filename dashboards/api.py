@@ -85,7 +85,7 @@ class SummaryApi(APIView):
         board = Board(queries.scope_for(unit), period)
         figures = []
         names: dict[str, dict[str, str]] = {}  # each measure's key names, read once (no query per figure)
-        for measure, key in sorted(set(board.now) | set(board.before)):
+        for measure, key in sorted(set(board.now.sums) | set(board.before.sums)):
             definition = registry.get(measure)
             if definition is None:
                 continue

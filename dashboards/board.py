@@ -9,23 +9,22 @@ from decimal import Decimal
 from math import sqrt
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import ServiceGrid
 from complaints.models.meetings import ImprovementAction
 from dashboards import queries, registry, targets
-from dashboards.models import ChartNote, Level
+from dashboards.models import ChartNote, LateOrders, Level
 from dashboards.periods import Period
 from dashboards.queries import ZERO, Scope, Sums
 from dashboards.tables import Row, Table, bar_chart
 from outlets.models import Kiosk
 from services import kinds
-from services.models import Clock, WorkOrder
-from services.models.orders import CLOSED
 
 HEADLINES = [
     "on_time",
@@ -63,16 +62,30 @@ class Card:
         return None if self.value is None or self.previous is None else self.value - self.previous
 
 
-def _sum(sums: Sums, code: str, key: str | None = None) -> tuple[Decimal, Decimal]:
-    n = d = ZERO
-    for (measure, row_key), (num, den) in sums.items():
-        if measure == code and (key is None or row_key == key):
-            n, d = n + num, d + den
-    return n, d
+class Indexed:
+    """A period's sums, indexed once: a key's figure is a lookup, a measure's total is summed once (the tables
+    ask for hundreds of them)."""
 
+    def __init__(self, sums: Sums) -> None:
+        self.sums = sums
+        totals: dict[str, list[Decimal]] = {}
+        keys: dict[str, list[str]] = {}
+        for (code, key), (num, den) in sums.items():
+            total = totals.setdefault(code, [ZERO, ZERO])
+            total[0] += num
+            total[1] += den
+            if key:
+                keys.setdefault(code, []).append(key)
+        self.totals = {code: (n, d) for code, (n, d) in totals.items()}
+        self.keys = {code: sorted(found) for code, found in keys.items()}
 
-def _keys(sums: Sums, code: str) -> list[str]:
-    return sorted({key for measure, key in sums if measure == code and key})
+    def sum(self, code: str, key: str | None = None) -> tuple[Decimal, Decimal]:
+        if key is None:
+            return self.totals.get(code, (ZERO, ZERO))
+        return self.sums.get((code, key), (ZERO, ZERO))
+
+    def keys_of(self, code: str) -> list[str]:
+        return self.keys.get(code, [])
 
 
 def trend_months(period: Period) -> list[date]:
@@ -84,14 +97,14 @@ def trend_months(period: Period) -> list[date]:
 class Board:
     def __init__(self, scope: Scope, period: Period) -> None:
         self.scope, self.period = scope, period
-        self.now = queries.totals(scope, period)
-        self.before = queries.totals(scope, period.previous())
+        self.now = Indexed(queries.totals(scope, period))
+        self.before = Indexed(queries.totals(scope, period.previous()))
 
     def value(self, code: str, *, key: str | None = None, before: bool = False) -> Decimal | None:
         measure = registry.get(code)
         if measure is None:
             return None
-        n, d = _sum(self.before if before else self.now, code, key)
+        n, d = (self.before if before else self.now).sum(code, key)
         if not d and measure.unit not in (registry.Unit.COUNT, registry.Unit.HOURS):
             return None
         return measure.value(n, d, self.scope.accounts)
@@ -138,7 +151,7 @@ class Board:
                     [
                         self.value(code, key=key),
                         self.value(code, key=key, before=True),
-                        int(_sum(self.now, code, key)[1]),
+                        int(self.now.sum(code, key)[1]),
                     ],
                     link=measure.drill(key) if measure.drill else "",
                 )
@@ -148,24 +161,21 @@ class Board:
 
     def time_by_kind(self) -> Table:
         return self.compared(
-            "time", _("Time-limit compliance by kind and stage"), "on_time", _keys(self.now, "on_time")
+            "time", _("Time-limit compliance by kind and stage"), "on_time", self.now.keys_of("on_time")
         )
 
     def late_open(self) -> Table:
-        """Orders still open and already late, by kind: a live count, not a rollup."""
-        # Open orders of the subtree (their partial index) whose running clock is past due: the late clocks as a
-        # subquery, not a join counted distinct (bench/dashboards.py: 180 → 40 ms among 500,000 orders).
-        late = Clock.objects.filter(state="running", due_at__lt=timezone.now()).values("order_id")
-        rows = (
-            WorkOrder.objects.filter(pk__in=late, department_id__in=self.scope.ids)
-            .exclude(status__in=CLOSED)
-            .values_list("kind")
-            .annotate(n=Count("pk"))
-            .order_by("-n")
-        )
-        table = Table("late", _("Still open and late"), [_("Kind"), _("Orders")])
+        """Orders still open and already late, by kind, as dashboards.late last counted them (every five
+        minutes); each row opens the live queue of its kind's late orders."""
+        counts = LateOrders.objects.filter(department_id__in=self.scope.ids).values_list("kind")
+        rows = list(counts.annotate(n=Sum("orders"), at=Max("counted_at")).order_by("-n", "kind"))
+        title = _("Still open and late")
+        if rows:
+            counted = timezone.localtime(max(at for _kind, _n, at in rows))
+            title = _("Still open and late (counted at %(time)s)") % {"time": time_format(counted, "H:i")}
+        table = Table("late", title, [_("Kind"), _("Orders")])
         queue = reverse("services:team-queue")
-        for kind_code, n in rows:
+        for kind_code, n, _at in rows:
             kind = kinds.get(kind_code)
             table.rows.append(
                 Row(str(kind.label if kind else kind_code), [n], link=f"{queue}?kind={kind_code}&sla_state=breached")
@@ -237,7 +247,7 @@ class Board:
             "characteristics",
             _("Satisfaction by quality characteristic (weakest first)"),
             "characteristic",
-            _keys(self.now, "characteristic"),
+            self.now.keys_of("characteristic"),
         )
         table.rows.sort(key=lambda row: (row.cells[0] is None, row.cells[0] or 0))
         table.chart = bar_chart(table, unit="%")
@@ -247,7 +257,7 @@ class Board:
         """Counts by key, largest first, with the cumulative share that picks out the vital few."""
         measure = registry.get(code)
         names = measure.keys() if measure.keys else {}
-        counts = sorted(((int(_sum(self.now, code, key)[0]), key) for key in _keys(self.now, code)), reverse=True)
+        counts = sorted(((int(self.now.sum(code, key)[0]), key) for key in self.now.keys_of(code)), reverse=True)
         total = sum(n for n, _key in counts) or 1
         table = Table(name, title, [_("Breakdown"), _("Complaints"), _("Share (%)"), _("Cumulative (%)")])
         running = 0
@@ -282,16 +292,16 @@ class Board:
         return table
 
     def channels(self) -> Table:
-        table = self.compared("channels", _("Requests by channel"), "requests", _keys(self.now, "requests"))
+        table = self.compared("channels", _("Requests by channel"), "requests", self.now.keys_of("requests"))
         table.columns[1] = _("Requests")
         return table
 
     def waits(self) -> Table:
-        table = self.compared("waits", _("Hall waits by outlet (min)"), "wait_minutes", _keys(self.now, "wait_minutes"))
-        return table
+        keys = self.now.keys_of("wait_minutes")
+        return self.compared("waits", _("Hall waits by outlet (min)"), "wait_minutes", keys)
 
     def waits_by_hour(self) -> Table:
-        keys = sorted(_keys(self.now, "wait_by_hour"), key=int)
+        keys = sorted(self.now.keys_of("wait_by_hour"), key=int)
         table = self.compared("hours", _("Hall waits by hour of the day (min)"), "wait_by_hour", keys)
         for row in table.rows:
             row.label = f"{int(row.label):02d}:00"

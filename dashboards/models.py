@@ -89,6 +89,25 @@ class Score(models.Model):
         return f"{self.code} {self.period} {self.start}: {self.score}"
 
 
+class LateOrders(models.Model):
+    """How many open orders of one kind, held by one unit, were past a running clock's deadline when last counted
+    (dashboards.late, beat every five minutes): the dashboard's "still open and late" reads these rows instead of
+    counting among the city's open orders on every view (35 ms for the company at 25,000 late orders)."""
+
+    department = models.ForeignKey(Department, models.CASCADE, related_name="+", verbose_name=_("department"))
+    kind = models.CharField(_("kind"), max_length=40)
+    orders = models.PositiveIntegerField(_("orders"))
+    counted_at = models.DateTimeField(_("counted at"))
+
+    class Meta:
+        verbose_name = _("late orders")
+        verbose_name_plural = _("late orders")
+        constraints = [models.UniqueConstraint(fields=["department", "kind"], name="one_late_count")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.orders}"
+
+
 class Target(models.Model):
     """An annual target (方针目标) of one measure for one department or one 台区, with its owner."""
 

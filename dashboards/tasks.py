@@ -1,4 +1,5 @@
-"""The dashboards' beat tasks: the recent days' figures, and the monthly quality report to the managers."""
+"""The dashboards' beat tasks: the recent days' figures, the late orders' count, and the monthly quality report to
+the managers."""
 
 from __future__ import annotations
 
@@ -6,13 +7,19 @@ from datetime import date, timedelta
 
 from celery import shared_task
 
-from dashboards import reports, rollups, scorecards
+from dashboards import late, reports, rollups, scorecards
 
 
 @shared_task
 def refresh_daily_figures() -> int:
     """Recompute the last days' daily figures (dashboards.rollups)."""
     return rollups.refresh_recent()
+
+
+@shared_task
+def count_late_orders() -> int:
+    """Recount the open orders already late, per unit and kind (dashboards.late)."""
+    return late.count_late_orders()
 
 
 @shared_task

@@ -243,9 +243,10 @@ CELERY_BEAT_SCHEDULE = {
     "run-bills": {"task": "billing.tasks.run_bills", "schedule": 3600.0},
     "review-arrears": {"task": "billing.tasks.review_arrears", "schedule": 86400.0},
     "reconcile-payments": {"task": "billing.tasks.reconcile_payments", "schedule": 86400.0},
-    # Dashboards: the recent days' daily figures; the monthly quality report (daily: it acts on the first
-    # working day of a month only, once per unit and month).
+    # Dashboards: the recent days' daily figures; the open orders already late, recounted every five minutes; the
+    # monthly quality report (hourly: it acts on the first working day of a month only, once per unit and month).
     "refresh-daily-figures": {"task": "dashboards.tasks.refresh_daily_figures", "schedule": 600.0},
+    "count-late-orders": {"task": "dashboards.tasks.count_late_orders", "schedule": 300.0},
     "send-monthly-reports": {"task": "dashboards.tasks.send_monthly_reports", "schedule": 3600.0},
 }
 
