@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from dashboards import periods, queries, registry
 from dashboards.board import Board
-from dashboards.models import DailyFigure, Level
+from dashboards.models import DailyFigure, Grain, Level
 from dashboards.permissions import READ_DASHBOARD, only, unit_for
 
 TAGS = ["figures"]
@@ -145,7 +145,7 @@ class DailyApi(APIView):
         scope = queries.scope_for(unit)
         rows = (
             DailyFigure.objects.filter(
-                is_month=False,
+                grain=Grain.DAY,
                 level=Level.DEPARTMENT,
                 measure=measure,
                 department_id__in=scope.ids,

@@ -338,12 +338,12 @@ class Board:
         """Weekly p-charts: each week's share, the centre line p̄ and limits p̄ ± 3√(p̄(1−p̄)/n)."""
         end = self.period.end
         start = end - timedelta(days=7 * CONTROL_WEEKS + end.weekday())
-        per_day = queries.daily(self.scope, start, end, CONTROL)
+        per_week = queries.by_week(self.scope, start, end, CONTROL)
         notes = {
             (n.measure, n.week): n.note
             for n in ChartNote.objects.filter(department=self.scope.unit, measure__in=CONTROL, week__gte=start)
         }
-        return [self._p_chart(code, queries.weekly(per_day.get(code, {})), notes) for code in CONTROL]
+        return [self._p_chart(code, per_week.get(code, {}), notes) for code in CONTROL]
 
     def _p_chart(self, code: str, weeks: dict, notes: dict) -> Table:
         measure = registry.get(code)

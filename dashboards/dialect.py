@@ -30,6 +30,12 @@ class Dialect:
             return f"CAST(date_trunc('month', {column}) AS date)"
         return f"date({column}, 'start of month')"
 
+    def week(self, column: str) -> str:
+        """The Monday of a date column's week."""
+        if self.vendor == "postgresql":
+            return f"CAST(date_trunc('week', {column}) AS date)"
+        return f"date({column}, 'weekday 0', '-6 days')"  # on to the Sunday ending the week (itself if one), back six
+
     def hour(self, column: str) -> str:
         """The local hour (0–23) of a timestamp column."""
         if self.vendor == "postgresql":

@@ -15,6 +15,15 @@ class Level(models.TextChoices):
     PERSON = "p", _("Person")  # the staff scorecards
 
 
+class Grain(models.TextChoices):
+    """What a DailyFigure row sums: one day, or the day rows of a whole week or month (so a period reads a few
+    rows per department and key rather than one per day)."""
+
+    DAY = "d", _("Day")
+    WEEK = "w", _("Week")  # day = its Monday
+    MONTH = "m", _("Month")  # day = its first day
+
+
 class DailyFigure(models.Model):
     """One measure's numerator and denominator for one day and one department (or 台区, or person).
 
@@ -35,9 +44,9 @@ class DailyFigure(models.Model):
         ServiceGrid, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("service grid")
     )
     person = models.ForeignKey(User, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("person"))
-    # A month's row (day = its first day) sums the month's day rows: a year reads twelve rows per department and key,
-    # not 365 (dashboards.rollups writes both; dashboards.queries reads whole months from these).
-    is_month = models.BooleanField(_("whole month"), default=False)
+    # A week's or a month's row sums its day rows: a year reads twelve rows per department and key, not 365, and a
+    # range's edges whole weeks (dashboards.rollups writes all three; dashboards.queries.span_parts chooses among them).
+    grain = models.CharField(_("grain"), max_length=1, choices=Grain.choices, default=Grain.DAY)
     numerator = models.DecimalField(_("numerator"), max_digits=18, decimal_places=2)
     denominator = models.DecimalField(_("denominator"), max_digits=18, decimal_places=2)
 
@@ -45,9 +54,14 @@ class DailyFigure(models.Model):
         verbose_name = _("daily figure")
         verbose_name_plural = _("daily figures")
         indexes = [
-            # The dashboards: one level, a period, the departments of a subtree.
-            models.Index(fields=["is_month", "level", "day", "measure"], name="figure_level_day_idx"),
-            models.Index(fields=["department", "is_month", "level", "day"], name="figure_department_idx"),
+            # The dashboards and scorecards: one level, one grain, a period's days; covering, so each part of a period
+            # (its months, weeks or days) is read from the index alone (queries.summed).
+            models.Index(
+                fields=["level", "grain", "day"],
+                include=["measure", "key", "department", "grid", "person", "numerator", "denominator"],
+                name="figure_cover_idx",
+            ),
+            models.Index(fields=["department", "grain", "level", "day"], name="figure_grain_department_idx"),
         ]
 
     def __str__(self) -> str:

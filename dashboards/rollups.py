@@ -1,5 +1,6 @@
 """The daily figures: every measure's source summed per day into DailyFigure, set-based, one INSERT … SELECT
-per measure and level; never a loop over orders.
+per measure and level; never a loop over orders. The week and month rows are then summed from the day rows (one
+INSERT … SELECT each), so a period reads whole months, whole weeks and only its few remaining days.
 
 `refresh_recent` (beat, every ten minutes) recomputes the last days, which is where events still land (a visit
 recorded today, a clock stopped an hour ago); `rebuild` (the `rebuild_rollups` command) recomputes any range.
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from dashboards import registry, scorecards
 from dashboards.dialect import Dialect, one_writer
-from dashboards.models import DailyFigure, Level
+from dashboards.models import DailyFigure, Grain, Level
 from services import sla
 
 RECENT_DAYS = 3
@@ -38,7 +39,7 @@ def _statement(measure: registry.Measure, level: str, dialect: Dialect) -> str:
     )
     return (
         f"INSERT INTO {DailyFigure._meta.db_table} "
-        "(measure, key, level, day, department_id, grid_id, person_id, is_month, numerator, denominator) "
+        "(measure, key, level, day, department_id, grid_id, person_id, grain, numerator, denominator) "
         f"SELECT %s, {key}, %s, day, {department}, {grid}, {person}, %s, SUM(num), SUM(den) "
         f"FROM ({measure.source(dialect)}) s WHERE day IS NOT NULL AND {_NOT_NULL[Level(level)]} IS NOT NULL "
         f"GROUP BY {groups}"
@@ -48,7 +49,7 @@ def _statement(measure: registry.Measure, level: str, dialect: Dialect) -> str:
 def _params(sql: str, measure: str, level: str, since: object, until: object) -> tuple[str, list[object]]:
     """The statement with positional placeholders, and its parameters in their order."""
     bounds = {"since": since, "until": until}
-    params: list[object] = [measure, level, False]
+    params: list[object] = [measure, level, Grain.DAY.value]
     params += [bounds[name] for name in _PARAM.findall(sql)]
     return _PARAM.sub("%s", sql), params
 
@@ -61,21 +62,36 @@ def _next_month(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
-def _months(cursor: object, dialect: Dialect, since: date, until: date, codes: list[str]) -> int:
-    """Recompute the month rows of every month the days [since, until) touch, from the day rows."""
-    first, end = _month_start(since), _next_month(until - timedelta(days=1))
-    DailyFigure.objects.filter(is_month=True, day__gte=first, day__lt=end, measure__in=codes).delete()
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _sum_up(cursor: object, grain: str, start: object, first: date, end: date, codes: list[str]) -> int:
+    """Recompute the rows of `grain` (week or month) whose first day lies in [first, end) from the day rows;
+    `start` is the SQL of a day row's week or month."""
+    DailyFigure.objects.filter(grain=grain, day__gte=first, day__lt=end, measure__in=codes).delete()
     table = DailyFigure._meta.db_table
-    month = dialect.month("day")
     marks = ", ".join(["%s"] * len(codes))
     cursor.execute(
-        f"INSERT INTO {table} (measure, key, level, day, department_id, grid_id, person_id, is_month, numerator, "
-        f"denominator) SELECT measure, key, level, {month}, department_id, grid_id, person_id, %s, SUM(numerator), "
-        f"SUM(denominator) FROM {table} WHERE NOT is_month AND day >= %s AND day < %s AND measure IN ({marks}) "
-        f"GROUP BY measure, key, level, {month}, department_id, grid_id, person_id",
-        [True, first, end, *codes],
+        f"INSERT INTO {table} (measure, key, level, day, department_id, grid_id, person_id, grain, numerator, "
+        f"denominator) SELECT measure, key, level, {start}, department_id, grid_id, person_id, %s, SUM(numerator), "
+        f"SUM(denominator) FROM {table} WHERE grain = %s AND day >= %s AND day < %s AND measure IN ({marks}) "
+        f"GROUP BY measure, key, level, {start}, department_id, grid_id, person_id",
+        [grain, Grain.DAY.value, first, end, *codes],
     )
     return max(cursor.rowcount, 0)
+
+
+def _weeks(cursor: object, dialect: Dialect, since: date, until: date, codes: list[str]) -> int:
+    """Recompute the week rows of every week the days [since, until) touch."""
+    first, end = _monday(since), _monday(until - timedelta(days=1)) + timedelta(days=7)
+    return _sum_up(cursor, Grain.WEEK.value, dialect.week("day"), first, end, codes)
+
+
+def _months(cursor: object, dialect: Dialect, since: date, until: date, codes: list[str]) -> int:
+    """Recompute the month rows of every month the days [since, until) touch."""
+    first, end = _month_start(since), _next_month(until - timedelta(days=1))
+    return _sum_up(cursor, Grain.MONTH.value, dialect.month("day"), first, end, codes)
 
 
 def rebuild(since: date, until: date, *, measures: list[str] | None = None) -> int:
@@ -86,14 +102,15 @@ def rebuild(since: date, until: date, *, measures: list[str] | None = None) -> i
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
         one_writer()
-        stale = DailyFigure.objects.filter(is_month=False, day__gte=since, day__lt=until)
+        stale = DailyFigure.objects.filter(grain=Grain.DAY, day__gte=since, day__lt=until)
         stale.filter(measure__in=[m.code for m in chosen]).delete()
         for measure in chosen:
             for level in measure.levels:
                 sql, params = _params(_statement(measure, level, dialect), measure.code, level, start, end)
                 cursor.execute(sql, params)
                 written += max(cursor.rowcount, 0)
-        written += _months(cursor, dialect, since, until, [m.code for m in chosen])
+        codes = [m.code for m in chosen]
+        written += _weeks(cursor, dialect, since, until, codes) + _months(cursor, dialect, since, until, codes)
         # The scorecards' rankings read these figures: rescored with them, never behind them.
         for period in scorecards.scored_periods(since, until):
             written += scorecards.write_scores(period)

@@ -15,7 +15,7 @@ from django.db.models import Sum
 from billing.figures import fee_recovery
 from billing.models import Bill
 from dashboards import registry, rollups
-from dashboards.models import DailyFigure, Level
+from dashboards.models import DailyFigure, Grain, Level
 from services.connections.stages import WHOLE_PROCESS
 from services.inspections.models import Rectification
 from services.models import Clock
@@ -32,7 +32,7 @@ def city():
 
 
 def _sum(measure: str, **filters: object) -> tuple[Decimal, Decimal]:
-    totals = DailyFigure.objects.filter(measure=measure, is_month=False, **filters).aggregate(
+    totals = DailyFigure.objects.filter(measure=measure, grain=Grain.DAY, **filters).aggregate(
         n=Sum("numerator"), d=Sum("denominator")
     )
     return totals["n"] or Decimal(0), totals["d"] or Decimal(0)

@@ -4,12 +4,12 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from dashboards import registry, rollups
-from dashboards.models import DailyFigure, Level
+from dashboards.models import DailyFigure, Grain, Level
 from tests.dashboards.conftest import DAY, closed_order
 
 
 def _sum(measure: str, **filters: object) -> tuple[Decimal, Decimal]:
-    totals = DailyFigure.objects.filter(measure=measure, is_month=False, **filters).aggregate(
+    totals = DailyFigure.objects.filter(measure=measure, grain=Grain.DAY, **filters).aggregate(
         n=Sum("numerator"), d=Sum("denominator")
     )
     return totals["n"], totals["d"]
@@ -19,7 +19,7 @@ def test_on_time_counts_met_clocks_of_stopped_clocks_per_department_grid_and_per
     assert _sum("on_time", level=Level.DEPARTMENT, department=station) == (3, 4)
     assert _sum("on_time", level=Level.GRID, grid=grid) == (3, 4)
     assert _sum("on_time", level=Level.PERSON, person=charlie) == (3, 4)
-    row = DailyFigure.objects.filter(measure="on_time", department=station, is_month=False).first()
+    row = DailyFigure.objects.filter(measure="on_time", department=station, grain=Grain.DAY).first()
     assert row.key == "service_application|resolution" and row.day == DAY.date()
 
 
@@ -64,21 +64,51 @@ def test_the_beat_task_refreshes_the_recent_days(db, grid, station, time_machine
     assert _sum("on_time", level=Level.DEPARTMENT, department=station) == (1, 1)
 
 
-def test_a_month_row_sums_its_days_and_a_period_reads_whole_months_from_them(figures, station):
+def test_a_month_row_and_a_week_row_sum_their_days_and_a_period_reads_the_widest_rows_it_holds(figures, station):
     from datetime import date
 
     from dashboards.queries import span
 
-    month = DailyFigure.objects.get(measure="on_time", level=Level.DEPARTMENT, department=station, is_month=True)
+    rows = DailyFigure.objects.filter(measure="on_time", level=Level.DEPARTMENT, department=station)
+    month, week = rows.get(grain=Grain.MONTH), rows.get(grain=Grain.WEEK)
     assert month.day == date(2026, 6, 1) and (month.numerator, month.denominator) == (3, 4)
-    rows = DailyFigure.objects.filter(
-        span(date(2026, 5, 20), date(2026, 7, 1)), measure="on_time", department=station, level="d"
-    )
-    assert [(row.is_month, row.day) for row in rows] == [(True, date(2026, 6, 1))]
-    inside = DailyFigure.objects.filter(
-        span(date(2026, 6, 5), date(2026, 6, 20)), measure="on_time", department=station, level="d"
-    )
-    assert [(row.is_month, row.day) for row in inside] == [(False, date(2026, 6, 10))]
+    assert week.day == date(2026, 6, 8) and (week.numerator, week.denominator) == (3, 4)  # DAY is a Wednesday
+    read = rows.filter(span(date(2026, 5, 20), date(2026, 7, 1)))
+    assert [(row.grain, row.day) for row in read] == [(Grain.MONTH, date(2026, 6, 1))]
+    read = rows.filter(span(date(2026, 6, 5), date(2026, 6, 20)))
+    assert [(row.grain, row.day) for row in read] == [(Grain.WEEK, date(2026, 6, 8))]
+    read = rows.filter(span(date(2026, 6, 9), date(2026, 6, 14)))
+    assert [(row.grain, row.day) for row in read] == [(Grain.DAY, date(2026, 6, 10))]
+
+
+def test_any_period_sums_to_the_same_figures_as_its_day_rows(station, grid):
+    """Orders every third day across two months: each range, read as months, weeks and days, gives what its day
+    rows give."""
+    from datetime import date
+
+    from dashboards.queries import span
+
+    for n in range(0, 60, 3):
+        closed_order(grid=grid, department=station, met=n % 2 == 0, at=DAY - timedelta(days=30) + timedelta(days=n))
+    rollups.rebuild(date(2026, 5, 1), date(2026, 8, 1))
+    rows = DailyFigure.objects.filter(measure="on_time", level=Level.DEPARTMENT, department=station)
+    ranges = [
+        (date(2026, 5, 11), date(2026, 7, 9)),
+        (date(2026, 5, 13), date(2026, 6, 2)),
+        (date(2026, 6, 1), date(2026, 7, 1)),
+    ]
+    ranges += [
+        (date(2026, 6, 4), date(2026, 6, 5)),
+        (date(2026, 5, 1), date(2026, 8, 1)),
+        (date(2026, 6, 15), date(2026, 6, 29)),
+    ]
+    for start, end in ranges:
+        by_span = rows.filter(span(start, end)).aggregate(n=Sum("numerator"), d=Sum("denominator"))
+        by_day = rows.filter(grain=Grain.DAY, day__gte=start, day__lt=end).aggregate(
+            n=Sum("numerator"), d=Sum("denominator")
+        )
+        assert by_span == by_day, (start, end)
+        assert by_day["d"], (start, end)
 
 
 def test_an_apps_dashboard_measures_module_is_discovered_without_the_app_importing_dashboards(monkeypatch):
