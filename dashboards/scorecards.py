@@ -68,12 +68,39 @@ def _is_pct(code: str) -> bool:
 NOTHING = (ZERO, ZERO)
 
 
-def _figures(raw: dict[str, tuple[Decimal, Decimal]], codes: list[str]) -> Figures:
-    result: Figures = {}
+NONE, COUNTED, MEASURED_COUNT, RATIO = range(4)  # how a card's figure comes from its sums (_plan)
+TENTH, CENT = Decimal("0.1"), Decimal("0.01")
+
+
+@cache
+def _plan(codes: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
+    """For each code, how its figure is made from its numerator and denominator, and the ratio's scale: what
+    Measure.value does, decided once rather than for every 台区 of a ranking (a range scores 2,000 on request)."""
+    plan = []
     for code in codes:
-        n, d = raw.get(code, NOTHING)
         measure = registry.get(code)
-        result[code] = measure.value(n, d) if measure and (d or measure.unit == registry.Unit.COUNT) else None
+        if measure is None or measure.unit == registry.Unit.PER_10K:  # no customers on a card: no figure
+            plan.append((code, NONE, 0))
+        elif measure.unit == registry.Unit.COUNT:
+            plan.append((code, COUNTED, 0))  # a count is a figure even when nothing was counted
+        elif measure.unit == registry.Unit.HOURS:
+            plan.append((code, MEASURED_COUNT, 0))
+        else:
+            plan.append((code, RATIO, 100 if measure.unit == registry.Unit.PERCENT else 1))
+    return tuple(plan)
+
+
+def _figures(raw: dict[str, tuple[Decimal, Decimal]], codes: list[str] | tuple[str, ...]) -> Figures:
+    """The card's figures from its sums, as each measure's Measure.value gives them."""
+    result: Figures = {}
+    for code, how, scale in _plan(tuple(codes)):
+        n, d = raw.get(code, NOTHING)
+        if how == RATIO:
+            result[code] = (scale * n / d).quantize(CENT) if d else None
+        elif how == COUNTED or (how == MEASURED_COUNT and d):
+            result[code] = n.quantize(TENTH)
+        else:
+            result[code] = None
     return result
 
 

@@ -114,3 +114,21 @@ def test_a_rebuild_rescores_the_months_quarters_and_years_its_days_touch(figures
     closed_order(grid=grid, department=station, met=False, rating=5, at=DAY + timedelta(days=1))
     rollups.rebuild(DAY.date() + timedelta(days=1), DAY.date() + timedelta(days=2))
     assert Score.objects.get(grid=grid, period="month").figures["on_time"] == "60.00"
+
+
+def test_a_cards_figures_are_each_measures_own_value_of_its_sums(db):
+    """The scorecards make figures from a plan decided once per list of measures; it must give what each
+    registered measure's Measure.value gives (a count even of nothing; a ratio or customer-hours only when
+    something was measured; nothing per 10,000 customers, which a card has no customers for)."""
+    from dashboards import registry
+
+    for code, measure in registry.MEASURES.items():
+        for n, d in ((Decimal("3"), Decimal("4")), (Decimal("7.25"), Decimal("0")), (Decimal("0"), Decimal("0"))):
+            if measure.unit == registry.Unit.PER_10K:
+                expected = None
+            elif d or measure.unit == registry.Unit.COUNT:
+                expected = measure.value(n, d)
+            else:
+                expected = None
+            assert scorecards._figures({code: (n, d)}, [code]) == {code: expected}, (code, n, d)
+    assert scorecards._figures({}, ["no_such_measure"]) == {"no_such_measure": None}
