@@ -61,7 +61,12 @@ class DailyFigure(models.Model):
                 include=["measure", "key", "department", "grid", "person", "numerator", "denominator"],
                 name="figure_cover_idx",
             ),
-            models.Index(fields=["department", "grain", "level", "day"], name="figure_grain_department_idx"),
+            # The same for a subtree's units (a 供电所 reads its own rows, not the company's to filter them).
+            models.Index(
+                fields=["department", "level", "grain", "day"],
+                include=["measure", "key", "grid", "person", "numerator", "denominator"],
+                name="figure_unit_cover_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -61,6 +61,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="dailyfigure",
-            index=models.Index(fields=["department", "grain", "level", "day"], name="figure_grain_department_idx"),
+            index=models.Index(
+                fields=["department", "level", "grain", "day"],
+                include=["measure", "key", "grid", "person", "numerator", "denominator"],
+                name="figure_unit_cover_idx",
+            ),
         ),
     ]
