@@ -54,12 +54,12 @@ class DailyFigure(models.Model):
         verbose_name = _("daily figure")
         verbose_name_plural = _("daily figures")
         indexes = [
-            # The dashboards and scorecards: one level, one grain, a period's days; covering, so each part of a period
-            # (its months, weeks or days) is read from the index alone (queries.summed).
+            # The dashboards and scorecards: one level, one grain, the measures asked for, a period's days; covering, so
+            # each part of a period (its months, weeks or days) is read from the index alone (queries.summed).
             models.Index(
-                fields=["level", "grain", "day"],
-                include=["measure", "key", "department", "grid", "person", "numerator", "denominator"],
-                name="figure_cover_idx",
+                fields=["level", "grain", "measure", "day"],
+                include=["key", "department", "grid", "person", "numerator", "denominator"],
+                name="figure_measure_cover_idx",
             ),
             # The same for a subtree's units (a 供电所 reads its own rows, not the company's to filter them).
             models.Index(

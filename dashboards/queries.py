@@ -127,8 +127,8 @@ def summed(
     """The rows of `parts` (of a level, in the scope's subtree or the whole city, of the measures or all) grouped
     by the columns `group`, each with SUM(numerator) and SUM(denominator): one query.
 
-    Each part is a SELECT of its own joined by UNION ALL, so PostgreSQL reads each from the covering index
-    `figure_cover_idx` alone. As one WHERE with the parts OR-ed it gathered the rows through a bitmap and read a
+    Each part is a SELECT of its own joined by UNION ALL, so PostgreSQL reads each from a covering index alone
+    (`figure_measure_cover_idx`, or `figure_unit_cover_idx` for a subtree's units). As one WHERE with the parts OR-ed it gathered the rows through a bitmap and read a
     table page for nearly every row: 17,600 pages, 176 ms, for a 90-day ranking of 2,000 台区 (bench/README.md).
     """
     selects, params = [], []

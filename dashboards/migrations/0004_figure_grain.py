@@ -54,9 +54,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="dailyfigure",
             index=models.Index(
-                fields=["level", "grain", "day"],
-                include=["measure", "key", "department", "grid", "person", "numerator", "denominator"],
-                name="figure_cover_idx",
+                fields=["level", "grain", "measure", "day"],
+                include=["key", "department", "grid", "person", "numerator", "denominator"],
+                name="figure_measure_cover_idx",
             ),
         ),
         migrations.AddIndex(
