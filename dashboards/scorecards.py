@@ -33,6 +33,7 @@ from dashboards.tables import Row, Table
 GRID_MEASURES = ["on_time", "satisfaction", "visit_rate", "company_fault", "rectifications_closed", "fee_recovery"]
 STAFF_MEASURES = ["orders_closed", "on_time", "satisfaction", "tickets_served", "praise", "accountability"]
 PENALTIES = {"company_fault": Decimal(5), "accountability": Decimal(5)}
+TENTH, CENT = Decimal("0.1"), Decimal("0.01")
 STAFF_ROLES = [Role.COUNTER_STAFF, Role.REPAIR_CREW, Role.GRID_MANAGER]
 EXTERNAL = tuple(m.value for m in ExternalMeasure)  # read once: an enum member's .value is a descriptor call
 Figures = dict[str, Decimal | None]  # a card's figures: measure code → value, or None where nothing was measured
@@ -53,23 +54,23 @@ class Card:
 
 def score_of(figures: Figures) -> Decimal:
     """The score of a card's figures (the module's docstring says how); the one definition every ranking uses."""
-    shares = [v for code, v in figures.items() if v is not None and code not in PENALTIES and _is_pct(code)]
+    shares = [v for code, v in figures.items() if v is not None and _counts_as_share(code)]
     base = sum(shares, ZERO) / len(shares) if shares else ZERO
-    penalty = sum((PENALTIES[c] * (figures.get(c) or 0) for c in PENALTIES), ZERO)
-    return (base - penalty).quantize(Decimal("0.01"))
+    penalty = sum((weight * (figures.get(code) or 0) for code, weight in PENALTIES.items()), ZERO)
+    return (base - penalty).quantize(CENT)
 
 
 @cache
-def _is_pct(code: str) -> bool:
+def _counts_as_share(code: str) -> bool:
+    """Whether a figure enters the score's mean: a percentage (external figures are), not a penalty."""
     measure = registry.get(code)
-    return measure is None or measure.unit == registry.Unit.PERCENT  # external figures are percentages
+    return code not in PENALTIES and (measure is None or measure.unit == registry.Unit.PERCENT)
 
 
 NOTHING = (ZERO, ZERO)
 
 
 NONE, COUNTED, MEASURED_COUNT, RATIO = range(4)  # how a card's figure comes from its sums (_plan)
-TENTH, CENT = Decimal("0.1"), Decimal("0.01")
 
 
 @cache
