@@ -36,6 +36,22 @@ def west_grid(west):
     return ServiceGridFactory(code="TQ00002", name="西湖2号台区", department=west)
 
 
+def resolution_clock(order, state: str, started_at, *, due_at, stopped_at=None) -> Clock:
+    """The order's resolution clock under the service applications' policy, in the state given."""
+    policy = SlaPolicy.objects.filter(order_kind="service_application").first()
+    return Clock.objects.create(
+        order=order,
+        name="resolution",
+        policy=policy,
+        target=1,
+        unit=policy.unit,
+        state=state,
+        started_at=started_at,
+        due_at=due_at,
+        stopped_at=stopped_at,
+    )
+
+
 def closed_order(*, grid, department, assignee=None, kind="service_application", met=True, rating=None, at=DAY):
     """An order opened and closed on `at`'s day, its clock stopped met or breached, and maybe rated."""
     order = WorkOrderFactory(
@@ -47,17 +63,8 @@ def closed_order(*, grid, department, assignee=None, kind="service_application",
         status="closed",
         closed_at=at + timedelta(hours=2),
     )
-    policy = SlaPolicy.objects.filter(order_kind="service_application").first()
-    Clock.objects.create(
-        order=order,
-        name="resolution",
-        policy=policy,
-        target=1,
-        unit=policy.unit,
-        state="met" if met else "breached",
-        started_at=at,
-        due_at=at + timedelta(days=1),
-        stopped_at=at + timedelta(hours=2),
+    resolution_clock(
+        order, "met" if met else "breached", at, due_at=at + timedelta(days=1), stopped_at=at + timedelta(hours=2)
     )
     if rating is not None:
         ReturnVisit.objects.create(

@@ -8,24 +8,15 @@ from django.utils import timezone
 
 from dashboards.late import count_late_orders
 from dashboards.models import LateOrders
-from services.models import Clock, SlaPolicy
+from services.models import Clock
+from tests.dashboards.conftest import resolution_clock
 from tests.factories import WorkOrderFactory
 
 
 def order_due(*, grid, department, due_in: timedelta, status: str = "in_progress", kind="service_application"):
     order = WorkOrderFactory(kind=kind, grid=grid, department=department, status=status)
-    policy = SlaPolicy.objects.filter(order_kind="service_application").first()
     now = timezone.now()
-    Clock.objects.create(
-        order=order,
-        name="resolution",
-        policy=policy,
-        target=1,
-        unit=policy.unit,
-        state="running",
-        started_at=now - timedelta(days=2),
-        due_at=now + due_in,
-    )
+    resolution_clock(order, "running", now - timedelta(days=2), due_at=now + due_in)
     return order
 
 
