@@ -7,7 +7,8 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django import template
-from django.utils.formats import date_format, number_format
+from django.conf import settings
+from django.utils.formats import date_format, get_format, number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
@@ -20,11 +21,23 @@ register = template.Library()
 
 @register.filter
 def figure(cell: Cell) -> str:
+    """A figure as Django's number_format writes it (one decimal place from 10 up, else two; the places beyond
+    cut, not rounded), without its general machinery where no thousands are grouped: a dashboard writes a thousand
+    of them."""
     if cell is None or cell == "":
         return "—"
-    if isinstance(cell, Decimal):
-        return number_format(cell, decimal_pos=1 if abs(cell) >= 10 else 2)
-    return str(cell)
+    if not isinstance(cell, Decimal):
+        return str(cell)
+    places = 1 if abs(cell) >= 10 else 2
+    if settings.USE_THOUSAND_SEPARATOR:
+        return number_format(cell, decimal_pos=places)
+    if abs(cell) < CUTOFF[places]:
+        cell = Decimal(0)
+    whole, _point, decimals = f"{cell:f}".partition(".")
+    return f"{whole}{get_format('DECIMAL_SEPARATOR')}{(decimals + '00')[:places]}"
+
+
+CUTOFF = {1: Decimal("0.1"), 2: Decimal("0.01")}  # below it nothing shows: number_format writes 0
 
 
 @register.simple_tag

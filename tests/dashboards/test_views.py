@@ -127,3 +127,18 @@ def test_a_cards_sparkline_labels_each_month_of_the_year_in_its_svg_and_its_tabl
     assert '<th scope="row">June 2026</th><td>75.0</td>' in text
     client.cookies.load({"django_language": "zh-hans"})
     assert "6月</text>" in client.get(reverse("dashboards:dashboard"), {"period": "year", "on": "2026-06-10"}).text
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_figure_reads_as_djangos_number_format_writes_it(language):
+    from django.utils import translation
+    from django.utils.formats import number_format
+
+    from dashboards.templatetags.dashboards import figure
+
+    values = ["0", "0.001", "-0.004", "0.05", "9.99", "9.999", "10", "10.05", "97.56", "-12.345", "1234567.89", "1E+1"]
+    with translation.override(language):
+        for text in values:
+            value = Decimal(text)
+            assert figure(value) == number_format(value, decimal_pos=1 if abs(value) >= 10 else 2), text
+    assert figure(None) == figure("") == "—" and figure(7) == "7"
