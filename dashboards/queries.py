@@ -169,7 +169,12 @@ def _decimal(value: object) -> Decimal:
 
 
 def _period_sums(
-    scope: Scope | None, period: Period, group: list[str], *, level: str = Level.DEPARTMENT, measures=None
+    scope: Scope | None,
+    period: Period,
+    group: list[str],
+    *,
+    level: str = Level.DEPARTMENT,
+    measures: list[str] | None = None,
 ) -> list[tuple]:
     return summed(span_parts(period.start, period.end), group, level=level, scope=scope, measures=measures)
 
