@@ -33,6 +33,10 @@ def count_late_orders(*, now: datetime | None = None) -> int:
     )
     rows = [LateOrders(department_id=pk, kind=kind, orders=n, counted_at=now) for pk, kind, n in counts]
     with transaction.atomic():
-        LateOrders.objects.all().delete()
-        LateOrders.objects.bulk_create(rows)
+        # Upserted, then what an earlier count found and this one did not is dropped: two counts that overlap (a
+        # slow one and the next) never collide on a unit and kind, and the newer one's rows stay.
+        LateOrders.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["department", "kind"], update_fields=["orders", "counted_at"]
+        )
+        LateOrders.objects.filter(counted_at__lt=now).delete()
     return len(rows)
