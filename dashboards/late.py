@@ -2,8 +2,8 @@
 
 Lateness changes with the clock, not only with what people do, so the count is taken again rather than kept by
 the actions: one grouped query over the open orders whose running clock is past due (the backbone's partial
-index on running clocks), and the unit's rows replaced in one transaction. The dashboard sums the rows of a
-subtree and says when they were counted; its drill-down opens the live queue.
+index on running clocks), its rows upserted and those only an earlier count found dropped, in one transaction.
+The dashboard sums the rows of a subtree and says when they were counted; its drill-down opens the live queue.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from services.models.orders import CLOSED
 
 
 def count_late_orders(*, now: datetime | None = None) -> int:
-    """Recount the open late orders per unit and kind and replace the stored counts; return how many rows."""
+    """Recount the open late orders per unit and kind and store the counts; return how many rows."""
     now = now or timezone.now()
     late = Clock.objects.filter(state="running", due_at__lt=now).values("order_id")
     counts = (
