@@ -3,16 +3,14 @@ number of queries whatever the period or the city (tests/dashboards/test_views.p
 
 from __future__ import annotations
 
-import operator
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import reduce
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from accounts.models import Department
 from dashboards.models import DailyFigure, Grain, Level
@@ -20,6 +18,7 @@ from dashboards.periods import Period
 from services.models import GridFigures
 
 ZERO = Decimal(0)
+NO_CENTS = Decimal("0.00")
 Sums = dict[tuple[str, str], tuple[Decimal, Decimal]]
 
 
@@ -86,86 +85,164 @@ def scope_for(unit: Department) -> Scope:
     return scope
 
 
-def span_parts(start: date, end: date) -> list[Q]:
-    """The rows that sum to the days [start, end), as separate parts: month rows for the whole months, week rows for
-    the whole weeks at the edges, day rows for the rest (a 90-day range reads 2 months, 3 weeks and 8 days, not 61
-    days)."""
-    first = start if start.day == 1 else (start.replace(day=1) + timedelta(days=32)).replace(day=1)
-    last = end.replace(day=1)
-    if first >= last:
-        return weeks_and_days(start, end)
-    parts = [Q(grain=Grain.MONTH, day__gte=first, day__lt=last)]
-    if start < first:
-        parts += weeks_and_days(start, first)
-    if last < end:
-        parts += weeks_and_days(last, end)
-    return parts
+@dataclass(frozen=True)
+class Part:
+    """The rows of one grain whose day lies in [start, end), added to a sum (sign 1) or taken from it (sign -1)."""
+
+    grain: str
+    start: date
+    end: date
+    sign: int = 1
+
+    @property
+    def blocks(self) -> int:
+        """How many rows per unit, key and measure the part reads: its months, weeks or days."""
+        if self.grain == Grain.MONTH:
+            return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month
+        return (self.end - self.start).days // (7 if self.grain == Grain.WEEK else 1)
 
 
-def weeks_and_days(start: date, end: date) -> list[Q]:
-    """The rows that sum to the days [start, end): week rows for its whole weeks, day rows for the rest."""
-    monday = start + timedelta(days=-start.weekday() % 7)  # the first Monday on or after the start
-    last_monday = end - timedelta(days=end.weekday())  # the Monday of the week the end falls in
+def span_parts(start: date, end: date) -> list[Part]:
+    """The fewest rows that sum to the days [start, end): whole months, whole weeks and days, each edge reached from
+    the nearer boundary, forward or back. A range from 3 September to 1 December reads September, October and
+    November less 1 and 2 September, and 1 December: six rows per unit, key and measure where adding forward only
+    read 2 months, 3 weeks and 8 days, thirteen (bench/README.md). A month row sums its days, so the result is the
+    same."""
+    options = [weeks_and_days(start, end, signed=True)]
+    for first in sorted({_month_floor(start), _month_ceil(start)}):
+        for last in sorted({_month_floor(end), _month_ceil(end)}):
+            if first < last:
+                edges = _between(start, first, _weeks) + _between(last, end, _weeks)
+                options.append([Part(Grain.MONTH, first, last), *edges])
+    return _cheapest(options)
+
+
+def weeks_and_days(start: date, end: date, *, signed: bool = False) -> list[Part]:
+    """The rows that sum to the days [start, end) as week rows and day rows: the whole weeks inside it and the days
+    outside them, or (signed) whichever weeks and days are fewest, a week's days taken away where fewer than those
+    added (by_week groups by day and reads them unsigned)."""
+    if signed:
+        return _weeks(start, end)
+    monday, last_monday = _monday_ceil(start), _monday_floor(end)
     if monday >= last_monday:
-        return [Q(grain=Grain.DAY, day__gte=start, day__lt=end)]
-    parts = [Q(grain=Grain.WEEK, day__gte=monday, day__lt=last_monday)]
-    if start < monday:
-        parts.append(Q(grain=Grain.DAY, day__gte=start, day__lt=monday))
-    if last_monday < end:
-        parts.append(Q(grain=Grain.DAY, day__gte=last_monday, day__lt=end))
-    return parts
+        return _days(start, end)
+    return [*_days(start, monday), Part(Grain.WEEK, monday, last_monday), *_days(last_monday, end)]
 
 
-def span(start: date, end: date) -> Q:
-    """span_parts as one condition."""
-    return reduce(operator.or_, span_parts(start, end))
+def _weeks(start: date, end: date) -> list[Part]:
+    options = [_days(start, end)]
+    for first in sorted({_monday_floor(start), _monday_ceil(start)}):
+        for last in sorted({_monday_floor(end), _monday_ceil(end)}):
+            if first < last:
+                options.append(
+                    [Part(Grain.WEEK, first, last), *_between(start, first, _days), *_between(last, end, _days)]
+                )
+    return _cheapest(options)
+
+
+def _days(start: date, end: date) -> list[Part]:
+    return [Part(Grain.DAY, start, end)] if start < end else []
+
+
+def _between(start: date, end: date, parts_of: Callable[[date, date], list[Part]]) -> list[Part]:
+    """The parts of [start, end), or taken away where `end` comes first (the sum of [end, start) less)."""
+    if end < start:
+        return [replace(part, sign=-part.sign) for part in parts_of(end, start)]
+    return parts_of(start, end)
+
+
+def _cheapest(options: list[list[Part]]) -> list[Part]:
+    return min(options, key=lambda parts: (sum(part.blocks for part in parts), sum(p.sign < 0 for p in parts)))
+
+
+def _month_floor(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _month_ceil(day: date) -> date:
+    return day if day.day == 1 else (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _monday_floor(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _monday_ceil(day: date) -> date:
+    return day + timedelta(days=-day.weekday() % 7)
 
 
 def summed(
-    parts: list[Q], group: list[str], *, level: str, scope: Scope | None, measures: list[str] | None = None
+    parts: list[Part],
+    group: list[str],
+    *,
+    level: str,
+    scope: Scope | None,
+    measures: list[str] | None = None,
+    person: int | None = None,
+    cents: bool = False,
 ) -> list[tuple]:
-    """The rows of `parts` (of a level, in the scope's subtree or the whole city, of the measures or all) grouped
-    by the columns `group`, each with SUM(numerator) and SUM(denominator): one query.
+    """The rows of `parts` (of a level, in the scope's subtree or the whole city, of the measures or all, of one
+    person or all) grouped by the columns `group`, each with SUM(numerator) and SUM(denominator), as two-place
+    decimals or (cents) whole cents: one query. A group whose sums are both nothing is left out, as a group whose
+    days were taken away again is.
 
     Each part is a SELECT of its own joined by UNION ALL, so PostgreSQL reads each from a covering index alone
     (`figure_measure_cover_idx`, or `figure_unit_cover_idx` for a subtree's units). As one WHERE with the parts
     OR-ed it gathered the rows through a bitmap and read a table page for nearly every row: 17,600 pages, 176 ms,
-    for a 90-day ranking of 2,000 台区 (bench/README.md).
+    for a 90-day ranking of 2,000 台区 (bench/README.md). The SQL is written here rather than by the ORM, which
+    spent a fifth of a dashboard's time building the same few conditions again for every part.
     """
+    if not parts or (scope is not None and not scope.ids) or (measures is not None and not measures):
+        return []
+    quote = connection.ops.quote_name
+    conditions, shared = [], []
+    if scope is not None:
+        conditions.append(f"department_id IN ({', '.join(['%s'] * len(scope.ids))})")
+        shared += scope.ids
+    if measures is not None:
+        conditions.append(f"measure IN ({', '.join(['%s'] * len(measures))})")
+        shared += measures
+    if person is not None:
+        conditions.append("person_id = %s")
+        shared.append(person)
+    columns = ", ".join(quote(column) for column in group)
+    table, day = quote(DailyFigure._meta.db_table), connection.ops.adapt_datefield_value
+    where = " AND ".join(["level = %s", "grain = %s", "day >= %s", "day < %s", *conditions])
     selects, params = [], []
     for part in parts:
-        rows = DailyFigure.objects.filter(part, level=level)
-        if scope is not None:
-            rows = rows.filter(department_id__in=scope.ids)
-        if measures is not None:
-            rows = rows.filter(measure__in=measures)
-        try:
-            sql, part_params = rows.values_list(*group, "numerator", "denominator").query.sql_with_params()
-        except EmptyResultSet:  # no measure or no unit asked for: nothing to read
-            continue
-        selects.append(sql)
-        params += part_params
-    if not selects:
-        return []
-    columns = ", ".join(connection.ops.quote_name(column) for column in group)
-    # Summed as binary floating point, as SQLite sums them anyway, and read back to the cent by _decimal: PostgreSQL's
-    # numeric addition was 30 of the 65 ms of a 90-day ranking's 60,000 rows; the figures have two decimal places
-    # and their sums stay far below the 15 significant digits a double keeps exactly.
-    value = "CAST({} AS double precision)" if connection.vendor == "postgresql" else "{}"
-    numerator, denominator = value.format("numerator"), value.format("denominator")
+        sign = "-" if part.sign < 0 else ""
+        selects.append(f"SELECT {columns}, {sign}numerator AS n, {sign}denominator AS d FROM {table} WHERE {where}")
+        params += [level, part.grain, day(part.start), day(part.end), *shared]
+    # Summed as binary floating point, as SQLite sums them anyway, and read back to the cent: PostgreSQL's numeric
+    # addition was 30 of the 65 ms of a 90-day ranking's 60,000 rows; the figures have two decimal places and their
+    # sums stay far below the 15 significant digits a double keeps exactly.
+    if connection.vendor == "postgresql":
+        n, d = "SUM(CAST(n AS double precision))", "SUM(CAST(d AS double precision))"
+        read = "CAST(ROUND({} * 100) AS bigint)" if cents else "{}"
+    else:
+        n, d = "SUM(n)", "SUM(d)"
+        read = "CAST(ROUND({} * 100) AS INTEGER)" if cents else "{}"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {columns}, SUM({numerator}), SUM({denominator}) FROM ({' UNION ALL '.join(selects)}) parts "
-            f"GROUP BY {columns}",
+            f"SELECT {columns}, {read.format(n)}, {read.format(d)} FROM ({' UNION ALL '.join(selects)}) parts "
+            f"GROUP BY {columns} HAVING ABS({n}) >= 0.005 OR ABS({d}) >= 0.005",
             params,
         )
-        return [(*row[:-2], _decimal(row[-2]), _decimal(row[-1])) for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    if cents:
+        return rows
+    return [(*row[:-2], _decimal(row[-2]), _decimal(row[-1])) for row in rows]
 
 
 def _decimal(value: object) -> Decimal:
     """A sum of a two-place column, summed as a double, read back to the cent: the nearest two-place decimal, which
-    is the exact sum (its error is far below half a cent)."""
-    return ZERO if value is None else Decimal(f"{value:.2f}")
+    is the exact sum (its error is far below half a cent; a sum whose days were taken away again is zero, not a
+    negative zero)."""
+    if value is None:
+        return ZERO
+    if -0.005 < value < 0.005:
+        return NO_CENTS
+    return Decimal(f"{value:.2f}")
 
 
 def _period_sums(
@@ -257,13 +334,22 @@ def by_member(scope: Scope | None, period: Period, level: str, measures: list[st
     return result
 
 
+def by_member_in_cents(
+    scope: Scope, period: Period, level: str, measures: list[str]
+) -> dict[int, dict[str, tuple[int, int]]]:
+    """by_member's sums in whole cents, for ranking every member on request without a Decimal per figure."""
+    column = "grid_id" if level == Level.GRID else "person_id"
+    result: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+    parts = span_parts(period.start, period.end)
+    for member, measure, n, d in summed(
+        parts, [column, "measure"], level=level, scope=scope, measures=measures, cents=True
+    ):
+        result[member][measure] = (n, d)
+    return result
+
+
 def of_person(person_id: int, period: Period, measures: list[str]) -> dict[str, tuple[Decimal, Decimal]]:
     """One person's own figures, wherever they were credited: one query."""
-    rows = (
-        DailyFigure.objects.filter(
-            span(period.start, period.end), person_id=person_id, level=Level.PERSON, measure__in=measures
-        )
-        .values_list("measure")
-        .annotate(n=Sum("numerator"), d=Sum("denominator"))
-    )
-    return {measure: (n or ZERO, d or ZERO) for measure, n, d in rows}
+    parts = span_parts(period.start, period.end)
+    rows = summed(parts, ["measure"], level=Level.PERSON, scope=None, measures=measures, person=person_id)
+    return {measure: (n, d) for measure, n, d in rows}

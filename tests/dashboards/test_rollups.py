@@ -67,48 +67,115 @@ def test_the_beat_task_refreshes_the_recent_days(db, grid, station, time_machine
 def test_a_month_row_and_a_week_row_sum_their_days_and_a_period_reads_the_widest_rows_it_holds(figures, station):
     from datetime import date
 
-    from dashboards.queries import span
+    from dashboards.queries import span_parts, summed
 
     rows = DailyFigure.objects.filter(measure="on_time", level=Level.DEPARTMENT, department=station)
     month, week = rows.get(grain=Grain.MONTH), rows.get(grain=Grain.WEEK)
     assert month.day == date(2026, 6, 1) and (month.numerator, month.denominator) == (3, 4)
     assert week.day == date(2026, 6, 8) and (week.numerator, week.denominator) == (3, 4)  # DAY is a Wednesday
-    read = rows.filter(span(date(2026, 5, 20), date(2026, 7, 1)))
-    assert [(row.grain, row.day) for row in read] == [(Grain.MONTH, date(2026, 6, 1))]
-    read = rows.filter(span(date(2026, 6, 5), date(2026, 6, 20)))
-    assert [(row.grain, row.day) for row in read] == [(Grain.WEEK, date(2026, 6, 8))]
-    read = rows.filter(span(date(2026, 6, 9), date(2026, 6, 14)))
-    assert [(row.grain, row.day) for row in read] == [(Grain.DAY, date(2026, 6, 10))]
+    for start, end in [(date(2026, 5, 20), date(2026, 7, 1)), (date(2026, 6, 5), date(2026, 6, 20))]:
+        parts = span_parts(start, end)
+        sums = summed(parts, ["department_id"], level=Level.DEPARTMENT, scope=None, measures=["on_time"])
+        assert (station.pk, Decimal(3), Decimal(4)) in sums
+    assert [part.grain for part in span_parts(date(2026, 5, 20), date(2026, 7, 1)) if part.sign > 0] == [
+        Grain.MONTH,
+        Grain.WEEK,
+    ]
+    assert [part.grain for part in span_parts(date(2026, 6, 5), date(2026, 6, 20))] == [
+        Grain.WEEK,
+        Grain.DAY,
+        Grain.DAY,
+    ]
+    # Tuesday to Saturday: the week less its Monday and its Sunday; two days inside one week stay days.
+    assert [(part.grain, part.sign) for part in span_parts(date(2026, 6, 9), date(2026, 6, 14))] == [
+        (Grain.WEEK, 1),
+        (Grain.DAY, -1),
+        (Grain.DAY, -1),
+    ]
+    assert [part.grain for part in span_parts(date(2026, 6, 9), date(2026, 6, 11))] == [Grain.DAY]
+
+
+def _days_of(parts: list) -> dict:
+    """Each day's weight in a sum of signed parts."""
+    from dashboards.queries import Part
+
+    weights: dict = {}
+    for part in parts:
+        assert isinstance(part, Part)
+        if part.grain == Grain.MONTH:
+            assert part.start.day == 1 and part.end.day == 1
+        if part.grain == Grain.WEEK:
+            assert part.start.weekday() == 0 and part.end.weekday() == 0
+        day = part.start
+        while day < part.end:
+            weights[day] = weights.get(day, 0) + part.sign
+            day += timedelta(days=1)
+    return {day: weight for day, weight in weights.items() if weight}
+
+
+def test_a_range_is_read_as_whole_months_weeks_and_days_added_or_taken_away_that_cover_each_of_its_days_once():
+    """Every range of up to 100 days starting on any day of a year (no database): the parts' days, counted with
+    their signs, are exactly the range's, and they read no more rows than adding forward did."""
+    from datetime import date
+
+    from dashboards.queries import span_parts, weeks_and_days
+
+    first = date(2026, 1, 1)
+    for offset in range(0, 365, 2):
+        start = first + timedelta(days=offset)
+        for length in (1, 2, 5, 6, 7, 8, 13, 27, 30, 31, 45, 62, 89, 90, 100):
+            end = start + timedelta(days=length)
+            parts = span_parts(start, end)
+            assert _days_of(parts) == {start + timedelta(days=n): 1 for n in range(length)}, (start, end)
+            assert len(weeks_and_days(start, end)) <= 3
+            assert _days_of(weeks_and_days(start, end)) == _days_of(parts)
+            assert sum(part.blocks for part in parts) <= _forward_blocks(start, end), (start, end)
+    # 3 September to 1 December: September to November less two days, and a day.
+    parts = span_parts(date(2026, 9, 3), date(2026, 12, 2))
+    assert [(p.grain, p.start, p.end, p.sign) for p in parts] == [
+        (Grain.MONTH, date(2026, 9, 1), date(2026, 12, 1), 1),
+        (Grain.DAY, date(2026, 9, 1), date(2026, 9, 3), -1),
+        (Grain.DAY, date(2026, 12, 1), date(2026, 12, 2), 1),
+    ]
+
+
+def _forward_blocks(start, end) -> int:
+    """The rows per key the earlier reading took: whole months inside, then whole weeks, then days, never back."""
+    from dashboards.queries import weeks_and_days
+
+    first = start if start.day == 1 else (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    last = end.replace(day=1)
+    if first >= last:
+        return sum(part.blocks for part in weeks_and_days(start, end))
+    months = (last.year - first.year) * 12 + last.month - first.month
+    return months + sum(p.blocks for p in weeks_and_days(start, first) + weeks_and_days(last, end))
 
 
 def test_any_period_sums_to_the_same_figures_as_its_day_rows(station, grid):
-    """Orders every third day across two months: each range, read as months, weeks and days, gives what its day
-    rows give."""
+    """Orders every third day across two months: each range, read as months, weeks and days added or taken away,
+    gives what its day rows give, and a unit whose figures were all taken away again is not in the result."""
     from datetime import date
 
-    from dashboards.queries import span
+    from dashboards.queries import span_parts, summed
 
     for n in range(0, 60, 3):
         closed_order(grid=grid, department=station, met=n % 2 == 0, at=DAY - timedelta(days=30) + timedelta(days=n))
     rollups.rebuild(date(2026, 5, 1), date(2026, 8, 1))
     rows = DailyFigure.objects.filter(measure="on_time", level=Level.DEPARTMENT, department=station)
-    ranges = [
-        (date(2026, 5, 11), date(2026, 7, 9)),
-        (date(2026, 5, 13), date(2026, 6, 2)),
-        (date(2026, 6, 1), date(2026, 7, 1)),
-    ]
-    ranges += [
-        (date(2026, 6, 4), date(2026, 6, 5)),
-        (date(2026, 5, 1), date(2026, 8, 1)),
-        (date(2026, 6, 15), date(2026, 6, 29)),
-    ]
-    for start, end in ranges:
-        by_span = rows.filter(span(start, end)).aggregate(n=Sum("numerator"), d=Sum("denominator"))
-        by_day = rows.filter(grain=Grain.DAY, day__gte=start, day__lt=end).aggregate(
-            n=Sum("numerator"), d=Sum("denominator")
-        )
-        assert by_span == by_day, (start, end)
-        assert by_day["d"], (start, end)
+    measured = 0
+    for start in [date(2026, 5, 1) + timedelta(days=n) for n in range(0, 70, 4)]:
+        for length in (1, 3, 9, 17, 33, 61):
+            end = start + timedelta(days=length)
+            by_parts = summed(
+                span_parts(start, end), ["department_id"], level=Level.DEPARTMENT, scope=None, measures=["on_time"]
+            )
+            by_day = rows.filter(grain=Grain.DAY, day__gte=start, day__lt=end).aggregate(
+                n=Sum("numerator"), d=Sum("denominator")
+            )
+            expected = [(station.pk, by_day["n"], by_day["d"])] if by_day["d"] else []
+            assert by_parts == expected, (start, end)
+            measured += bool(expected)
+    assert measured > 50
 
 
 def test_an_apps_dashboard_measures_module_is_discovered_without_the_app_importing_dashboards(monkeypatch):

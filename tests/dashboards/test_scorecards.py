@@ -132,3 +132,35 @@ def test_a_cards_figures_are_each_measures_own_value_of_its_sums(db):
                 expected = None
             assert scorecards._figures({code: (n, d)}, [code]) == {code: expected}, (code, n, d)
     assert scorecards._figures({}, ["no_such_measure"]) == {"no_such_measure": None}
+
+
+def test_a_score_in_cents_is_score_of_the_cards_figures_for_any_sums(db):
+    """The ranking on request scores 2,000 台区 from their sums in cents; it must rank as score_of ranks the cards
+    it shows: every share, penalty and imported figure, with halves (a 0.005 share, a 0.05 count) on both sides."""
+    import random
+
+    from dashboards.scorecards import EXTERNAL, GRID_MEASURES, STAFF_MEASURES, score_in_cents, score_of
+
+    chosen = random.Random(15)
+    halves = [(1, 8), (1, 400), (3, 800), (5, 5), (0, 3), (2, 3), (7, 0), (0, 0), (1_000_001, 2_000_000)]
+    for _ in range(3000):
+        for codes, grid in ((GRID_MEASURES, True), (STAFF_MEASURES, False)):
+            sums = {}
+            for code in codes:
+                if chosen.random() < 0.2:
+                    continue
+                n, d = (
+                    chosen.choice(halves)
+                    if chosen.random() < 0.4
+                    else (chosen.randint(0, 9999), chosen.randint(0, 9999))
+                )
+                sums[code] = (n, d)
+            imported = {code: chosen.randint(0, 10000) for code in EXTERNAL if chosen.random() < 0.5} if grid else None
+            decimals = scorecards._decimal_sums(sums)
+            if grid:
+                outside = {code: Decimal(v).scaleb(-2) for code, v in imported.items()}
+                figures = scorecards._grid_figures(decimals, outside)
+            else:
+                figures = scorecards._figures(decimals, codes)
+            expected = score_of(figures)
+            assert Decimal(score_in_cents(sums, tuple(codes), imported)).scaleb(-2) == expected, (sums, imported)
