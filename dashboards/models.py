@@ -73,6 +73,50 @@ class DailyFigure(models.Model):
         return f"{self.measure} {self.key} {self.day}"
 
 
+SLOTS = 6  # the scorecards' measures in one MemberSums row (dashboards.scorecards.GRID_MEASURES, STAFF_MEASURES)
+
+
+class MemberSums(models.Model):
+    """One 台区's (level g) or one person's (level p) scorecard sums for a day, a week or a month, every measure of
+    the scorecard in one row: slot i holds the numerator and denominator of the i-th of scorecards.GRID_MEASURES or
+    STAFF_MEASURES. A range is ranked from these, one row per member and part of the range, not one per member,
+    part and measure: 11,000 rows rather than 30,000 for the company's 2,000 台区 over 90 days (bench/README.md).
+
+    Written only by dashboards.rollups, from the DailyFigure rows it has just written; sums as binary floating
+    point, read back to the cent (dashboards.queries.summed says why that is exact)."""
+
+    level = models.CharField(_("level"), max_length=1, choices=Level.choices)
+    grain = models.CharField(_("grain"), max_length=1, choices=Grain.choices)
+    day = models.DateField(_("day"))
+    department = models.ForeignKey(
+        Department, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("department")
+    )
+    grid = models.ForeignKey(
+        ServiceGrid, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("service grid")
+    )
+    person = models.ForeignKey(User, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("person"))
+    n0, d0 = models.FloatField(default=0), models.FloatField(default=0)
+    n1, d1 = models.FloatField(default=0), models.FloatField(default=0)
+    n2, d2 = models.FloatField(default=0), models.FloatField(default=0)
+    n3, d3 = models.FloatField(default=0), models.FloatField(default=0)
+    n4, d4 = models.FloatField(default=0), models.FloatField(default=0)
+    n5, d5 = models.FloatField(default=0), models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("member sums")
+        verbose_name_plural = _("member sums")
+        indexes = [
+            models.Index(
+                fields=["level", "grain", "day"],
+                include=["department", "grid", "person", *[f"{x}{i}" for i in range(SLOTS) for x in "nd"]],
+                name="member_sums_cover_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.grain} {self.day}"
+
+
 class Score(models.Model):
     """One 台区's (or one person's) scorecard for a week, month, quarter or year, with its score: the ranking.
 

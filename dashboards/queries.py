@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from accounts.models import Department
-from dashboards.models import DailyFigure, Grain, Level
+from dashboards.models import DailyFigure, Grain, Level, MemberSums
 from dashboards.periods import Period
 from services.models import GridFigures
 
@@ -197,22 +197,22 @@ def summed(
     quote = connection.ops.quote_name
     conditions, shared = [], []
     if scope is not None:
-        conditions.append(f"department_id IN ({', '.join(['%s'] * len(scope.ids))})")
+        conditions.append(f"department_id IN ({_marks(scope.ids)})")
         shared += scope.ids
     if measures is not None:
-        conditions.append(f"measure IN ({', '.join(['%s'] * len(measures))})")
+        conditions.append(f"measure IN ({_marks(measures)})")
         shared += measures
     if person is not None:
         conditions.append("person_id = %s")
         shared.append(person)
     columns = ", ".join(quote(column) for column in group)
-    table, day = quote(DailyFigure._meta.db_table), connection.ops.adapt_datefield_value
+    table = quote(DailyFigure._meta.db_table)
     where = " AND ".join(["level = %s", "grain = %s", "day >= %s", "day < %s", *conditions])
     selects, params = [], []
     for part in parts:
         sign = "-" if part.sign < 0 else ""
         selects.append(f"SELECT {columns}, {sign}numerator AS n, {sign}denominator AS d FROM {table} WHERE {where}")
-        params += [level, part.grain, day(part.start), day(part.end), *shared]
+        params += [level, part.grain, _day(part.start), _day(part.end), *shared]
     # Summed as binary floating point, as SQLite sums them anyway, and read back to the cent: PostgreSQL's numeric
     # addition was 30 of the 65 ms of a 90-day ranking's 60,000 rows; the figures have two decimal places and their
     # sums stay far below the 15 significant digits a double keeps exactly.
@@ -334,18 +334,35 @@ def by_member(scope: Scope | None, period: Period, level: str, measures: list[st
     return result
 
 
-def by_member_in_cents(
-    scope: Scope, period: Period, level: str, measures: list[str]
-) -> dict[int, dict[str, tuple[int, int]]]:
-    """by_member's sums in whole cents, for ranking every member on request without a Decimal per figure."""
+def member_sums(scope: Scope, period: Period, level: str, codes: list[str]) -> dict[int, dict[str, tuple[int, int]]]:
+    """Each 台区's (level g) or person's (level p) sums of the scorecard's measures `codes` (scorecards.GRID_MEASURES
+    or STAFF_MEASURES, the order of MemberSums' slots) over the period, in whole cents: one query over one row per
+    member and part of the period, for ranking every member of a subtree on request."""
+    if not scope.ids:
+        return {}
     column = "grid_id" if level == Level.GRID else "person_id"
-    result: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
-    parts = span_parts(period.start, period.end)
-    for member, measure, n, d in summed(
-        parts, [column, "measure"], level=level, scope=scope, measures=measures, cents=True
-    ):
-        result[member][measure] = (n, d)
-    return result
+    slots = [f"{x}{i}" for i in range(len(codes)) for x in "nd"]
+    where = f"level = %s AND grain = %s AND day >= %s AND day < %s AND department_id IN ({_marks(scope.ids)})"
+    selects, params = [], []
+    for part in span_parts(period.start, period.end):
+        sign = "-" if part.sign < 0 else ""
+        values = ", ".join(f"{sign}{slot} AS {slot}" for slot in slots)
+        selects.append(f"SELECT {column} AS member, {values} FROM {MemberSums._meta.db_table} WHERE {where}")
+        params += [level, part.grain, _day(part.start), _day(part.end), *scope.ids]
+    integer = "bigint" if connection.vendor == "postgresql" else "INTEGER"
+    sums = ", ".join(f"CAST(ROUND(SUM({slot}) * 100) AS {integer})" for slot in slots)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT member, {sums} FROM ({' UNION ALL '.join(selects)}) parts GROUP BY member", params)
+        rows = cursor.fetchall()
+    return {row[0]: dict(zip(codes, zip(row[1::2], row[2::2], strict=True), strict=True)) for row in rows}
+
+
+def _marks(values: list[object]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _day(value: date) -> object:
+    return connection.ops.adapt_datefield_value(value)
 
 
 def of_person(person_id: int, period: Period, measures: list[str]) -> dict[str, tuple[Decimal, Decimal]]:

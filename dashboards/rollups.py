@@ -9,15 +9,18 @@ Both then rescore the scorecards of the months, quarters and years the days touc
 
 from __future__ import annotations
 
+import operator
 import re
 from datetime import date, timedelta
+from functools import reduce
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dashboards import registry, scorecards
 from dashboards.dialect import Dialect, one_writer
-from dashboards.models import DailyFigure, Grain, Level
+from dashboards.models import SLOTS, DailyFigure, Grain, Level, MemberSums
 from services import sla
 
 RECENT_DAYS = 3
@@ -94,6 +97,47 @@ def _months(cursor: object, dialect: Dialect, since: date, until: date, codes: l
     return _sum_up(cursor, Grain.MONTH.value, dialect.month("day"), first, end, codes)
 
 
+def member_sums(cursor: object, since: date | None = None, until: date | None = None) -> int:
+    """Rewrite the MemberSums rows of the day, week and month rows that the days [since, until) touch (every row
+    when no days are given) from the DailyFigure rows: one INSERT … SELECT per level."""
+    table, source = MemberSums._meta.db_table, DailyFigure._meta.db_table
+    spans = [] if since is None else _touched(since, until)
+    where = " OR ".join(["(grain = %s AND day >= %s AND day < %s)"] * len(spans)) or "TRUE"
+    bounds = [value for span in spans for value in span]
+    rows = MemberSums.objects.all()
+    if spans:
+        rows = rows.filter(reduce(operator.or_, (Q(grain=grain, day__gte=a, day__lt=b) for grain, a, b in spans)))
+    rows.delete()
+    written = 0
+    slots = [f"{x}{i}" for i in range(SLOTS) for x in "nd"]
+    for level, codes in ((Level.GRID, scorecards.GRID_MEASURES), (Level.PERSON, scorecards.STAFF_MEASURES)):
+        sums = [
+            f"SUM(CASE WHEN measure = %s THEN {column} ELSE 0 END)"
+            for _c in codes
+            for column in ("numerator", "denominator")
+        ]
+        columns = ", ".join(slots[: len(sums)])
+        cursor.execute(
+            f"INSERT INTO {table} (level, grain, day, department_id, grid_id, person_id, {columns}) "
+            f"SELECT level, grain, day, department_id, grid_id, person_id, {', '.join(sums)} FROM {source} "
+            f"WHERE level = %s AND measure IN ({', '.join(['%s'] * len(codes))}) AND ({where}) "
+            "GROUP BY level, grain, day, department_id, grid_id, person_id",
+            [*[code for code in codes for _column in range(2)], level.value, *codes, *bounds],
+        )
+        written += max(cursor.rowcount, 0)
+    return written
+
+
+def _touched(since: date, until: date) -> list[tuple[str, date, date]]:
+    """The day, week and month rows the days [since, until) are summed into, as (grain, first day, end)."""
+    last = until - timedelta(days=1)
+    return [
+        (Grain.DAY.value, since, until),
+        (Grain.WEEK.value, _monday(since), _monday(last) + timedelta(days=7)),
+        (Grain.MONTH.value, _month_start(since), _next_month(last)),
+    ]
+
+
 def rebuild(since: date, until: date, *, measures: list[str] | None = None) -> int:
     """Recompute the figures of the days [since, until); return how many rows were written."""
     dialect = Dialect()
@@ -111,6 +155,7 @@ def rebuild(since: date, until: date, *, measures: list[str] | None = None) -> i
                 written += max(cursor.rowcount, 0)
         codes = [m.code for m in chosen]
         written += _weeks(cursor, dialect, since, until, codes) + _months(cursor, dialect, since, until, codes)
+        written += member_sums(cursor, since, until)
         # The scorecards' rankings read these figures: rescored with them, never behind them.
         for period in scorecards.scored_periods(since, until):
             written += scorecards.write_scores(period)
@@ -125,7 +170,7 @@ def vacuum() -> None:
     row: until vacuumed, a year's dashboard fetched each of its 8,000 rows from the table (bench/README.md)."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM {DailyFigure._meta.db_table}")
+            cursor.execute(f"VACUUM {DailyFigure._meta.db_table}, {MemberSums._meta.db_table}")
 
 
 def refresh_recent(days: int = RECENT_DAYS) -> int:

@@ -189,6 +189,12 @@ def _grid_named(grid: ServiceGrid) -> Card:
     return Card(f"{grid.code} {grid.name}", str(manager.get_full_name() or manager) if manager else "", grid.code)
 
 
+def _named_grids() -> QuerySet[ServiceGrid]:
+    """The 台区 with what _grid_named reads of them and their managers."""
+    fields = ("code", "name", "manager__username", "manager__full_name")
+    return ServiceGrid.objects.select_related("manager").only(*fields)
+
+
 def _person_named(person: User) -> Card:
     return Card(person.get_full_name() or person.username, str(person.get_role_display()), person.username)
 
@@ -317,14 +323,14 @@ def grid_ranking(scope: Scope, period: Period, first: int, count: int | None) ->
     in order from the stored scores for a week, month, quarter or year (two queries whatever the number of 台区)."""
     if period.kind not in SCORED:
         members = ServiceGrid.objects.filter(department_id__in=scope.ids).values_list("pk", "code")
-        raw = queries.by_member_in_cents(scope, period, Level.GRID, GRID_MEASURES)
+        raw = queries.member_sums(scope, period, Level.GRID, GRID_MEASURES)
         outside = external_in(scope, period)
         in_cents = {pk: {code: int(v.scaleb(2)) for code, v in values.items()} for pk, values in outside.items()}
         codes = tuple(GRID_MEASURES)
         page, total = _ranked_on_request(
             list(members), lambda pk: score_in_cents(raw.get(pk, {}), codes, in_cents.get(pk, {})), first, count
         )
-        grids = ServiceGrid.objects.select_related("manager").in_bulk(page)
+        grids = _named_grids().in_bulk(page)
         cards = []
         for pk in page:
             figures = _grid_figures(_decimal_sums(raw.get(pk, {})), outside.get(pk, {}))
@@ -344,7 +350,7 @@ def staff_ranking(scope: Scope, period: Period, first: int, count: int | None) -
     """The staff's ranking, as grid_ranking."""
     if period.kind not in SCORED:
         members = _people().filter(department_id__in=scope.ids).values_list("pk", "username")
-        raw = queries.by_member_in_cents(scope, period, Level.PERSON, STAFF_MEASURES)
+        raw = queries.member_sums(scope, period, Level.PERSON, STAFF_MEASURES)
         codes = tuple(STAFF_MEASURES)
         page, total = _ranked_on_request(list(members), lambda pk: score_in_cents(raw.get(pk, {}), codes), first, count)
         people = _people().in_bulk(page)
