@@ -334,10 +334,11 @@ def by_member(scope: Scope | None, period: Period, level: str, measures: list[st
     return result
 
 
-def member_sums(scope: Scope, period: Period, level: str, codes: list[str]) -> dict[int, dict[str, tuple[int, int]]]:
+def member_sums(scope: Scope, period: Period, level: str, codes: list[str]) -> dict[int, tuple[int, ...]]:
     """Each 台区's (level g) or person's (level p) sums of the scorecard's measures `codes` (scorecards.GRID_MEASURES
-    or STAFF_MEASURES, the order of MemberSums' slots) over the period, in whole cents: one query over one row per
-    member and part of the period, for ranking every member of a subtree on request."""
+    or STAFF_MEASURES, the order of MemberSums' slots) over the period, in whole cents, numerator and denominator of
+    each measure in turn: one query over one row per member and part of the period, for ranking every member of a
+    subtree on request."""
     if not scope.ids:
         return {}
     column = "grid_id" if level == Level.GRID else "person_id"
@@ -354,7 +355,7 @@ def member_sums(scope: Scope, period: Period, level: str, codes: list[str]) -> d
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT member, {sums} FROM ({' UNION ALL '.join(selects)}) parts GROUP BY member", params)
         rows = cursor.fetchall()
-    return {row[0]: dict(zip(codes, zip(row[1::2], row[2::2], strict=True), strict=True)) for row in rows}
+    return {row[0]: row[1:] for row in rows}
 
 
 def _marks(values: list[object]) -> str:

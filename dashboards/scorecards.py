@@ -68,7 +68,6 @@ def _counts_as_share(code: str) -> bool:
 
 
 NOTHING = (ZERO, ZERO)
-NO_CENTS = (0, 0)
 
 
 NONE, COUNTED, MEASURED_COUNT, RATIO = range(4)  # how a card's figure comes from its sums (_plan)
@@ -115,53 +114,56 @@ def _half_even(numerator: int, denominator: int) -> int:
 
 
 @cache
-def _cents_plan(codes: tuple[str, ...], external: tuple[str, ...]) -> tuple[tuple[tuple[str, bool], ...], tuple]:
-    """score_of's reading of _figures, decided once: the codes whose figures enter a score's mean, each with whether
-    the portal's sums give it (a percentage; an imported figure stands in for it where there is one), and the
-    penalties with how each figure is made, its ratio's scale and its weight."""
-    plan = {code: (how, scale) for code, how, scale in _plan(codes)}
-    shares = tuple(
-        (code, plan.get(code, (NONE, 0))[0] == RATIO)
-        for code in (*codes, *[c for c in external if c not in codes])
-        if _counts_as_share(code) and (code in external or plan.get(code, (NONE, 0))[0] == RATIO)
-    )
-    penalties = tuple(
-        (code, *plan.get(code, (NONE, 0)), int(weight)) for code, weight in PENALTIES.items() if code in codes
-    )
-    return shares, penalties
+def _cents_plan(codes: tuple[str, ...], external: tuple[str, ...]) -> tuple[tuple[tuple[str, int], ...], tuple]:
+    """score_of's reading of _figures, decided once: the codes whose figures enter a score's mean, each with the
+    place of its numerator among the sums (-1 where the portal's sums give none: an imported figure only; where
+    both exist, the imported one stands in), and the penalties with the place of their sums, how each figure is
+    made, its ratio's scale and its weight."""
+    plan = {code: (2 * i, how, scale) for i, (code, how, scale) in enumerate(_plan(codes))}
+    shares = []
+    for code in (*codes, *[c for c in external if c not in codes]):
+        place, how, _scale = plan.get(code, (-1, NONE, 0))
+        if _counts_as_share(code) and (code in external or how == RATIO):
+            shares.append((code, place if how == RATIO else -1))
+    penalties = tuple((*plan[code], int(weight)) for code, weight in PENALTIES.items() if code in plan)
+    return tuple(shares), penalties
 
 
-def score_in_cents(
-    sums: dict[str, tuple[int, int]], codes: tuple[str, ...], imported: dict[str, int] | None = None
-) -> int:
-    """score_of(figures) in whole cents, from a card's sums in cents (and a 台区's imported figures in cents) without
-    making its figures: integers only, so the 2,000 台区 of a range are ranked in a few milliseconds, not in the
-    fifty their Decimal figures took. A test holds it to score_of for every kind of figure."""
+def score_in_cents(sums: tuple[int, ...], codes: tuple[str, ...], imported: dict[str, int] | None = None) -> int:
+    """score_of(figures) in whole cents, from a card's sums in cents (numerator and denominator of each of `codes`
+    in turn, or nothing where nothing was measured) and a 台区's imported figures in cents, without making its
+    figures: integers only, so the 2,000 台区 of a range are ranked in a few milliseconds, not in the fifty their
+    Decimal figures took. A test holds it to score_of for every kind of figure."""
     shares, penalties = _cents_plan(codes, EXTERNAL if imported is not None else ())
     total = count = 0
-    for code, ours in shares:
+    for code, place in shares:
         value = imported.get(code) if imported else None
         if value is None:
-            n, d = sums.get(code, NO_CENTS)
-            if not ours or d <= 0:
+            if place < 0 or not sums or sums[place + 1] <= 0:
                 continue
-            value = _half_even(10_000 * n, d)  # (100 n / d) to the cent, in cents
+            value = _half_even(10_000 * sums[place], sums[place + 1])  # (100 n / d) to the cent, in cents
         total += value
         count += 1
     penalty = 0
-    for code, how, scale, weight in penalties:
-        n, d = sums.get(code, NO_CENTS)
-        if how == COUNTED or (how == MEASURED_COUNT and d):
-            penalty += weight * 10 * _half_even(n, 10)  # the count to a tenth, in cents
-        elif how == RATIO and d > 0:
-            penalty += weight * _half_even(100 * scale * n, d)
+    if sums:
+        for place, how, scale, weight in penalties:
+            n, d = sums[place], sums[place + 1]
+            if how == COUNTED or (how == MEASURED_COUNT and d):
+                penalty += weight * 10 * _half_even(n, 10)  # the count to a tenth, in cents
+            elif how == RATIO and d > 0:
+                penalty += weight * _half_even(100 * scale * n, d)
     if not count:
         return -penalty
     return _half_even(total - count * penalty, count)
 
 
-def _decimal_sums(sums: dict[str, tuple[int, int]]) -> dict[str, tuple[Decimal, Decimal]]:
-    return {code: (Decimal(n).scaleb(-2), Decimal(d).scaleb(-2)) for code, (n, d) in sums.items()}
+def _decimal_sums(sums: tuple[int, ...], codes: list[str]) -> dict[str, tuple[Decimal, Decimal]]:
+    """A card's sums in cents (score_in_cents' reading) as the two-place decimals _figures makes figures of."""
+    if not sums:
+        return {}
+    return {
+        code: (Decimal(sums[2 * i]).scaleb(-2), Decimal(sums[2 * i + 1]).scaleb(-2)) for i, code in enumerate(codes)
+    }
 
 
 def external(grid_ids: list[int] | QuerySet, period: Period) -> dict[int, dict[str, Decimal]]:
@@ -328,12 +330,12 @@ def grid_ranking(scope: Scope, period: Period, first: int, count: int | None) ->
         in_cents = {pk: {code: int(v.scaleb(2)) for code, v in values.items()} for pk, values in outside.items()}
         codes = tuple(GRID_MEASURES)
         page, total = _ranked_on_request(
-            list(members), lambda pk: score_in_cents(raw.get(pk, {}), codes, in_cents.get(pk, {})), first, count
+            list(members), lambda pk: score_in_cents(raw.get(pk, ()), codes, in_cents.get(pk, {})), first, count
         )
         grids = _named_grids().in_bulk(page)
         cards = []
         for pk in page:
-            figures = _grid_figures(_decimal_sums(raw.get(pk, {})), outside.get(pk, {}))
+            figures = _grid_figures(_decimal_sums(raw.get(pk, ()), GRID_MEASURES), outside.get(pk, {}))
             cards.append(_with(_grid_named(grids[pk]), figures))
         return cards, total
     rows = _ranked(scope, period, Level.GRID).select_related("grid__manager")
@@ -352,9 +354,9 @@ def staff_ranking(scope: Scope, period: Period, first: int, count: int | None) -
         members = _people().filter(department_id__in=scope.ids).values_list("pk", "username")
         raw = queries.member_sums(scope, period, Level.PERSON, STAFF_MEASURES)
         codes = tuple(STAFF_MEASURES)
-        page, total = _ranked_on_request(list(members), lambda pk: score_in_cents(raw.get(pk, {}), codes), first, count)
+        page, total = _ranked_on_request(list(members), lambda pk: score_in_cents(raw.get(pk, ()), codes), first, count)
         people = _people().in_bulk(page)
-        figures_of = {pk: _figures(_decimal_sums(raw.get(pk, {})), STAFF_MEASURES) for pk in page}
+        figures_of = {pk: _figures(_decimal_sums(raw.get(pk, ()), STAFF_MEASURES), STAFF_MEASURES) for pk in page}
         return [_with(_person_named(people[pk]), figures_of[pk]) for pk in page], total
     rows = _ranked(scope, period, Level.PERSON).select_related("person")
     cards = []

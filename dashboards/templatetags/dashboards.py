@@ -3,6 +3,7 @@ cards' monthly sparkline."""
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -24,17 +25,22 @@ def figure(cell: Cell) -> str:
     """A figure as Django's number_format writes it (one decimal place from 10 up, else two; the places beyond
     cut, not rounded), without its general machinery where no thousands are grouped: a dashboard writes a thousand
     of them."""
+    return _written(cell, None if settings.USE_THOUSAND_SEPARATOR else get_format("DECIMAL_SEPARATOR"))
+
+
+def _written(cell: Cell, separator: str | None) -> str:
+    """figure(), the decimal separator looked up once for a table's cells (None: number_format groups thousands)."""
     if cell is None or cell == "":
         return "—"
     if not isinstance(cell, Decimal):
         return str(cell)
     places = 1 if abs(cell) >= 10 else 2
-    if settings.USE_THOUSAND_SEPARATOR:
+    if separator is None:
         return number_format(cell, decimal_pos=places)
     if abs(cell) < CUTOFF[places]:
         cell = Decimal(0)
     whole, _point, decimals = f"{cell:f}".partition(".")
-    return f"{whole}{get_format('DECIMAL_SEPARATOR')}{(decimals + '00')[:places]}"
+    return f"{whole}{separator}{(decimals + '00')[:places]}"
 
 
 CUTOFF = {1: Decimal("0.1"), 2: Decimal("0.01")}  # below it nothing shows: number_format writes 0
@@ -59,7 +65,9 @@ def table_rows(table: Table) -> SafeString:
         "out": f' <span class="badge text-bg-danger">{outside}</span>',
         "vital": f' <span class="badge text-bg-secondary">{vital}</span>',
     }
-    html = []
+    labels += [""] * (max((len(row.cells) for row in table.rows), default=0) - len(labels))
+    separator = None if settings.USE_THOUSAND_SEPARATOR else get_format("DECIMAL_SEPARATOR")
+    lines = []
     for row in table.rows:
         label = escape(row.label)
         head = f'<a href="{escape(row.link)}">{label}</a>' if row.link else label
@@ -67,12 +75,12 @@ def table_rows(table: Table) -> SafeString:
             head += f' <a class="small ms-1 d-print-none" href="{escape(row.orders)}">{orders}</a>'
         head += badges.get(row.flag, "")
         cells = "".join(
-            f'<td class="text-end"{labels[i] if i < len(labels) else ""}>{escape(figure(cell))}</td>'
-            for i, cell in enumerate(row.cells)
+            f'<td class="text-end"{label}>{html.escape(_written(cell, separator))}</td>'
+            for label, cell in zip(labels, row.cells, strict=False)
         )
         warning = ' class="table-warning"' if row.flag == "out" else ""
-        html.append(f'<tr{warning}><th scope="row">{head}</th>{cells}</tr>')
-    return mark_safe("\n".join(html))
+        lines.append(f'<tr{warning}><th scope="row">{head}</th>{cells}</tr>')
+    return mark_safe("\n".join(lines))
 
 
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD, SPARK_LABELS = 240, 56, 9, 12  # the SVG's user units; it scales to the card
