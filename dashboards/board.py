@@ -97,8 +97,8 @@ def trend_months(period: Period) -> list[date]:
 class Board:
     def __init__(self, scope: Scope, period: Period) -> None:
         self.scope, self.period = scope, period
-        self.now = Indexed(queries.totals(scope, period))
-        self.before = Indexed(queries.totals(scope, period.previous()))
+        now, before = queries.totals(scope, period, period.previous())
+        self.now, self.before = Indexed(now), Indexed(before)
 
     def value(self, code: str, *, key: str | None = None, before: bool = False) -> Decimal | None:
         measure = registry.get(code)

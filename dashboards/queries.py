@@ -93,6 +93,7 @@ class Part:
     start: date
     end: date
     sign: int = 1
+    tag: int = 0  # which of several periods summed in one query the part belongs to (summed's `tagged`)
 
     @property
     def blocks(self) -> int:
@@ -180,11 +181,12 @@ def summed(
     measures: list[str] | None = None,
     person: int | None = None,
     cents: bool = False,
+    tagged: bool = False,
 ) -> list[tuple]:
     """The rows of `parts` (of a level, in the scope's subtree or the whole city, of the measures or all, of one
     person or all) grouped by the columns `group`, each with SUM(numerator) and SUM(denominator), as two-place
     decimals or (cents) whole cents: one query. A group whose sums are both nothing is left out, as a group whose
-    days were taken away again is.
+    days were taken away again is. Tagged, each row begins with its part's tag, and the tags are summed apart.
 
     Each part is a SELECT of its own joined by UNION ALL, so PostgreSQL reads each from a covering index alone
     (`figure_measure_cover_idx`, or `figure_unit_cover_idx` for a subtree's units). As one WHERE with the parts
@@ -205,13 +207,17 @@ def summed(
     if person is not None:
         conditions.append("person_id = %s")
         shared.append(person)
-    columns = ", ".join(quote(column) for column in group)
+    selected = ", ".join(quote(column) for column in group)
+    columns = f"tag, {selected}" if tagged else selected
     table = quote(DailyFigure._meta.db_table)
     where = " AND ".join(["level = %s", "grain = %s", "day >= %s", "day < %s", *conditions])
     selects, params = [], []
     for part in parts:
         sign = "-" if part.sign < 0 else ""
-        selects.append(f"SELECT {columns}, {sign}numerator AS n, {sign}denominator AS d FROM {table} WHERE {where}")
+        tag = f"{part.tag:d} AS tag, " if tagged else ""
+        selects.append(
+            f"SELECT {tag}{selected}, {sign}numerator AS n, {sign}denominator AS d FROM {table} WHERE {where}"
+        )
         params += [level, part.grain, _day(part.start), _day(part.end), *shared]
     # Summed as binary floating point, as SQLite sums them anyway, and read back to the cent: PostgreSQL's numeric
     # addition was 30 of the 65 ms of a 90-day ranking's 60,000 rows; the figures have two decimal places and their
@@ -256,9 +262,14 @@ def _period_sums(
     return summed(span_parts(period.start, period.end), group, level=level, scope=scope, measures=measures)
 
 
-def totals(scope: Scope, period: Period) -> Sums:
-    """Every measure and key summed over the period and the subtree: one query."""
-    return {(measure, key): (n, d) for measure, key, n, d in _period_sums(scope, period, ["measure", "key"])}
+def totals(scope: Scope, *periods: Period) -> list[Sums]:
+    """Every measure and key summed over the subtree for each of the periods (a period and the one before it):
+    one query for all of them."""
+    parts = [replace(part, tag=i) for i, period in enumerate(periods) for part in span_parts(period.start, period.end)]
+    result: list[Sums] = [{} for _period in periods]
+    for tag, measure, key, n, d in summed(parts, ["measure", "key"], level=Level.DEPARTMENT, scope=scope, tagged=True):
+        result[tag][(measure, key)] = (n, d)
+    return result
 
 
 def by_unit(scope: Scope, period: Period, measures: list[str]) -> dict[str, dict[int, tuple[Decimal, Decimal]]]:
@@ -308,20 +319,11 @@ def weekly(per_day: dict[date, tuple[Decimal, Decimal]]) -> dict[date, tuple[Dec
 
 def months(scope: Scope, year: int, measures: list[str]) -> dict[str, dict[date, tuple[Decimal, Decimal]]]:
     """The measures per month of a year, from the month rows: one query (the cards' trend)."""
-    rows = (
-        DailyFigure.objects.filter(
-            grain=Grain.MONTH,
-            level=Level.DEPARTMENT,
-            department_id__in=scope.ids,
-            day__year=year,
-            measure__in=measures,
-        )
-        .values_list("measure", "day")
-        .annotate(n=Sum("numerator"), d=Sum("denominator"))
-    )
+    year_part = Part(Grain.MONTH, date(year, 1, 1), date(year + 1, 1, 1))
+    rows = summed([year_part], ["measure", "day"], level=Level.DEPARTMENT, scope=scope, measures=measures)
     result: dict[str, dict[date, tuple[Decimal, Decimal]]] = defaultdict(dict)
     for measure, day, n, d in rows:
-        result[measure][day] = (n or ZERO, d or ZERO)
+        result[measure][_date(day)] = (n, d)
     return {measure: dict(sorted(per.items())) for measure, per in result.items()}
 
 
