@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from functools import reduce
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from dashboards import registry, scorecards
@@ -99,21 +99,37 @@ def _months(cursor: object, dialect: Dialect, since: date, until: date, codes: l
 
 def member_sums(cursor: object, since: date | None = None, until: date | None = None) -> int:
     """Rewrite the MemberSums rows of the day, week and month rows that the days [since, until) touch (every row
-    when no days are given) from the DailyFigure rows: one INSERT … SELECT per level."""
-    table, source = MemberSums._meta.db_table, DailyFigure._meta.db_table
-    spans = [] if since is None else _touched(since, until)
-    where = " OR ".join(["(grain = %s AND day >= %s AND day < %s)"] * len(spans)) or "TRUE"
-    bounds = [value for span in spans for value in span]
-    rows = MemberSums.objects.all()
-    if spans:
-        rows = rows.filter(reduce(operator.or_, (Q(grain=grain, day__gte=a, day__lt=b) for grain, a, b in spans)))
-    rows.delete()
+    when no days are given) from the DailyFigure rows, a month of days at a time: one DELETE and one INSERT …
+    SELECT per level each, so that no statement of a 400-day rebuild runs long (as one statement it outran the
+    30-second statement timeout the command shares with the web)."""
+    if since is None or until is None:
+        MemberSums.objects.all().delete()
+        bounds = DailyFigure.objects.aggregate(first=Min("day"), last=Max("day"))
+        if bounds["first"] is None:
+            return 0
+        since, until = _month_start(bounds["first"]), bounds["last"] + timedelta(days=1)
     written = 0
+    while since < until:
+        end = min(until, _next_month(since))
+        written += _member_sums_of(cursor, since, end)
+        since = end
+    return written
+
+
+def _member_sums_of(cursor: object, since: date, until: date) -> int:
+    table, source = MemberSums._meta.db_table, DailyFigure._meta.db_table
+    spans = _touched(since, until)
+    MemberSums.objects.filter(
+        reduce(operator.or_, (Q(grain=grain, day__gte=first, day__lt=end) for grain, first, end in spans))
+    ).delete()
+    where = " OR ".join(["(grain = %s AND day >= %s AND day < %s)"] * len(spans))
+    bounds = [value for span in spans for value in span]
     slots = [f"{x}{i}" for i in range(SLOTS) for x in "nd"]
+    written = 0
     for level, codes in ((Level.GRID, scorecards.GRID_MEASURES), (Level.PERSON, scorecards.STAFF_MEASURES)):
         sums = [
             f"SUM(CASE WHEN measure = %s THEN {column} ELSE 0 END)"
-            for _c in codes
+            for _code in codes
             for column in ("numerator", "denominator")
         ]
         columns = ", ".join(slots[: len(sums)])
