@@ -128,7 +128,7 @@ def _member_sums_of(cursor: object, since: date, until: date) -> int:
     written = 0
     for level, codes in ((Level.GRID, scorecards.GRID_MEASURES), (Level.PERSON, scorecards.STAFF_MEASURES)):
         sums = [
-            f"SUM(CASE WHEN measure = %s THEN {column} ELSE 0 END)"
+            f"COALESCE(SUM({column}) FILTER (WHERE measure = %s), 0)"
             for _code in codes
             for column in ("numerator", "denominator")
         ]
