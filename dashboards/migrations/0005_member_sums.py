@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'member sums',
                 'verbose_name_plural': 'member sums',
-                'indexes': [models.Index(fields=['level', 'grain', 'day'], name='member_sums_day_idx')],
+                'indexes': [models.Index(fields=['level', 'grain', 'day'], include=('department', 'grid', 'person', 'n0', 'd0', 'n1', 'd1', 'n2', 'd2', 'n3', 'd3', 'n4', 'd4', 'n5', 'd5'), name='member_sums_cover_idx')],
             },
         ),
         migrations.RunPython(fill, empty),
