@@ -4,7 +4,9 @@ cards' monthly sparkline."""
 from __future__ import annotations
 
 import html
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import template
@@ -12,7 +14,7 @@ from django.conf import settings
 from django.utils.formats import date_format, get_format, number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from dashboards.board import TrendPoint
 from dashboards.tables import Cell, Table
@@ -83,6 +85,15 @@ def table_rows(table: Table) -> SafeString:
     return mark_safe("\n".join(lines))
 
 
+@lru_cache(maxsize=512)
+def _month_labels(month: date, language: str) -> tuple[str, str]:
+    """A month under a sparkline, in the active language `language`: its name and year, and the short form twelve of
+    which fit under a card ("Jan", "1月": Django's "M" in Chinese is "一月"). The same months stand under every card
+    of a page; each is formatted once."""
+    short = pgettext("the month under a sparkline's point, a date format", "M")
+    return escape(date_format(month, "YEAR_MONTH_FORMAT")), escape(date_format(month, short))
+
+
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD, SPARK_LABELS = 240, 56, 9, 12  # the SVG's user units; it scales to the card
 
 
@@ -96,11 +107,11 @@ def sparkline(trend: list[TrendPoint], unit: str, name: str) -> SafeString:
     step = (SPARK_WIDTH - 2 * SPARK_PAD) / max(len(trend) - 1, 1)
     plot = SPARK_HEIGHT - SPARK_LABELS - 2 * SPARK_PAD
     lines, line, marks, labels, summary, rows = [], [], [], [], [], []
-    # A date format per language, twelve of which fit under a card: "Jan", "1月" (Django's "M" in Chinese is "一月").
-    short = pgettext("the month under a sparkline's point, a date format", "M")
+    language = get_language()
+    separator = None if settings.USE_THOUSAND_SEPARATOR else get_format("DECIMAL_SEPARATOR")
     for index, point in enumerate(trend):
         x = round(SPARK_PAD + index * step, 1)
-        month, value = escape(date_format(point.month, "YEAR_MONTH_FORMAT")), escape(figure(point.value))
+        (month, short), value = _month_labels(point.month, language), html.escape(_written(point.value, separator))
         if point.value is not None:
             share = (point.value - low) / (high - low) if high > low else Decimal("0.5")
             y = round(SPARK_PAD + plot * (1 - float(share)), 1)
@@ -113,7 +124,7 @@ def sparkline(trend: list[TrendPoint], unit: str, name: str) -> SafeString:
             line = []
         labels.append(
             f'<text x="{x}" y="{SPARK_HEIGHT - 2}" text-anchor="middle" font-size="7" '
-            f'fill="var(--bs-secondary-color)">{escape(date_format(point.month, short))}</text>'
+            f'fill="var(--bs-secondary-color)">{short}</text>'
         )
         summary.append(f"{month} {value}")
         rows.append(f'<tr><th scope="row">{month}</th><td>{value}</td></tr>')
