@@ -74,6 +74,7 @@ class DailyFigure(models.Model):
 
 
 SLOTS = 6  # the scorecards' measures in one MemberSums row (dashboards.scorecards.GRID_MEASURES, STAFF_MEASURES)
+SLOT_COLUMNS = tuple(f"{x}{i}" for i in range(SLOTS) for x in "nd")  # n0, d0, n1, d1, …: each measure's sums in turn
 
 
 class MemberSums(models.Model):
@@ -126,7 +127,7 @@ class MemberSums(models.Model):
         indexes = [
             models.Index(
                 fields=["level", "grain", "day"],
-                include=["department", "grid", "person", *[f"{x}{i}" for i in range(SLOTS) for x in "nd"]],
+                include=["department", "grid", "person", *SLOT_COLUMNS],
                 name="member_sums_cover_idx",
             )
         ]

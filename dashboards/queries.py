@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from accounts.models import Department
-from dashboards.models import DailyFigure, Grain, Level, MemberSums
+from dashboards.models import SLOT_COLUMNS, DailyFigure, Grain, Level, MemberSums
 from dashboards.periods import Period
 from services.models import GridFigures
 
@@ -344,7 +344,7 @@ def member_sums(scope: Scope, period: Period, level: str, codes: list[str]) -> d
     if not scope.ids:
         return {}
     column = "grid_id" if level == Level.GRID else "person_id"
-    slots = [f"{x}{i}" for i in range(len(codes)) for x in "nd"]
+    slots = SLOT_COLUMNS[: 2 * len(codes)]
     where = f"level = %s AND grain = %s AND day >= %s AND day < %s AND department_id IN ({_marks(scope.ids)})"
     selects, params = [], []
     for part in span_parts(period.start, period.end):

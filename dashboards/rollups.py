@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from dashboards import registry, scorecards
 from dashboards.dialect import Dialect, one_writer
-from dashboards.models import SLOTS, DailyFigure, Grain, Level, MemberSums
+from dashboards.models import SLOT_COLUMNS, DailyFigure, Grain, Level, MemberSums
 from services import sla
 
 RECENT_DAYS = 3
@@ -124,7 +124,6 @@ def _member_sums_of(cursor: object, since: date, until: date) -> int:
     ).delete()
     where = " OR ".join(["(grain = %s AND day >= %s AND day < %s)"] * len(spans))
     bounds = [value for span in spans for value in span]
-    slots = [f"{x}{i}" for i in range(SLOTS) for x in "nd"]
     written = 0
     for level, codes in ((Level.GRID, scorecards.GRID_MEASURES), (Level.PERSON, scorecards.STAFF_MEASURES)):
         sums = [
@@ -132,7 +131,7 @@ def _member_sums_of(cursor: object, since: date, until: date) -> int:
             for _code in codes
             for column in ("numerator", "denominator")
         ]
-        columns = ", ".join(slots[: len(sums)])
+        columns = ", ".join(SLOT_COLUMNS[: len(sums)])
         cursor.execute(
             f"INSERT INTO {table} (level, grain, day, department_id, grid_id, person_id, {columns}) "
             f"SELECT level, grain, day, department_id, grid_id, person_id, {', '.join(sums)} FROM {source} "
