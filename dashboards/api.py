@@ -142,13 +142,12 @@ class DailyApi(APIView):
         last = periods.read_date(request.query_params.get("end")) or today
         if last < start or (last - start).days >= MAX_DAILY_DAYS:
             raise exceptions.ValidationError({"end": [_("Give a range of at most 366 days, its end after its start.")]})
-        scope = queries.scope_for(unit)
         rows = (
             DailyFigure.objects.filter(
                 grain=Grain.DAY,
-                level=Level.DEPARTMENT,
+                level=Level.SUBTREE,
                 measure=measure,
-                department_id__in=scope.ids,
+                department=unit,
                 day__gte=start,
                 day__lte=last,
             )

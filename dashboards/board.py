@@ -23,7 +23,7 @@ from dashboards.models import ChartNote, LateOrders, Level
 from dashboards.periods import Period
 from dashboards.queries import ZERO, Scope, Sums
 from dashboards.tables import Row, Table, bar_chart
-from outlets.models import Kiosk
+from outlets.models import Kiosk, silent_at
 from services import kinds
 
 HEADLINES = [
@@ -188,9 +188,7 @@ class Board:
         actions = ImprovementAction.objects.filter(meeting__department_id__in=self.scope.ids).open()
         kiosks = Kiosk.objects.filter(outlet__department_id__in=self.scope.ids).in_service()
         counts = actions.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
-        devices = kiosks.aggregate(
-            all=Count("pk"), silent=Count("pk", filter=Q(pk__in=kiosks.silent(timezone.now()).values("pk")))
-        )
+        devices = kiosks.aggregate(all=Count("pk"), silent=Count("pk", filter=silent_at(timezone.now())))
         table = Table("now", _("Now"), [_("Figure"), _("Count")])
         actions_url = reverse("complaints:actions")
         table.rows += [

@@ -10,7 +10,8 @@ from accounts.models import Department, ServiceGrid, User
 
 
 class Level(models.TextChoices):
-    DEPARTMENT = "d", _("Department")  # the dashboards read these
+    DEPARTMENT = "d", _("Department")  # a unit's own events (the scorecards' targets, a subtree's units)
+    SUBTREE = "s", _("Department and the units below it")  # the dashboards read these: a unit's rows, summed
     GRID = "g", _("Service grid")  # the 台区 manager's scorecard
     PERSON = "p", _("Person")  # the staff scorecards
 
@@ -25,7 +26,8 @@ class Grain(models.TextChoices):
 
 
 class DailyFigure(models.Model):
-    """One measure's numerator and denominator for one day and one department (or 台区, or person).
+    """One measure's numerator and denominator for one day and one department (or 台区, or person, or a department
+    with every unit below it: level s, which the dashboards read, one unit's rows whatever the size of its subtree).
 
     Written only by dashboards.rollups (INSERT … SELECT per measure); a ratio is SUM(numerator) / SUM(denominator)
     over any set of rows, so a period and a department subtree add up without reading an order.
@@ -134,6 +136,21 @@ class MemberSums(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level} {self.grain} {self.day}"
+
+
+class SummedTree(models.Model):
+    """The unit tree the subtree rows (DailyFigure level s) were last summed over, as each unit's parent: when a
+    unit is added, moved or removed, the rollup's next run sees another tree and sums every subtree row again."""
+
+    parents = models.TextField(_("units and their parents"))
+    summed_at = models.DateTimeField(_("summed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("summed unit tree")
+        verbose_name_plural = _("summed unit trees")
+
+    def __str__(self) -> str:
+        return f"{self.summed_at:%Y-%m-%d %H:%M}"
 
 
 class Score(models.Model):

@@ -177,13 +177,13 @@ def summed(
     group: list[str],
     *,
     level: str,
-    scope: Scope | None,
+    units: list[int] | None,
     measures: list[str] | None = None,
     person: int | None = None,
     cents: bool = False,
     tagged: bool = False,
 ) -> list[tuple]:
-    """The rows of `parts` (of a level, in the scope's subtree or the whole city, of the measures or all, of one
+    """The rows of `parts` (of a level, of the units `units` or the whole city, of the measures or all, of one
     person or all) grouped by the columns `group`, each with SUM(numerator) and SUM(denominator), as two-place
     decimals or (cents) whole cents: one query. A group whose sums are both nothing is left out, as a group whose
     days were taken away again is. Tagged, each row begins with its part's tag, and the tags are summed apart.
@@ -194,13 +194,13 @@ def summed(
     for a 90-day ranking of 2,000 台区 (bench/README.md). The SQL is written here rather than by the ORM, which
     spent a fifth of a dashboard's time building the same few conditions again for every part.
     """
-    if not parts or (scope is not None and not scope.ids) or (measures is not None and not measures):
+    if not parts or (units is not None and not units) or (measures is not None and not measures):
         return []
     quote = connection.ops.quote_name
     conditions, shared = [], []
-    if scope is not None:
-        conditions.append(f"department_id IN ({_marks(scope.ids)})")
-        shared += scope.ids
+    if units is not None:
+        conditions.append(f"department_id IN ({_marks(units)})")
+        shared += units
     if measures is not None:
         conditions.append(f"measure IN ({_marks(measures)})")
         shared += measures
@@ -259,28 +259,31 @@ def _period_sums(
     level: str = Level.DEPARTMENT,
     measures: list[str] | None = None,
 ) -> list[tuple]:
-    return summed(span_parts(period.start, period.end), group, level=level, scope=scope, measures=measures)
+    units = None if scope is None else scope.ids
+    return summed(span_parts(period.start, period.end), group, level=level, units=units, measures=measures)
 
 
 def totals(scope: Scope, *periods: Period) -> list[Sums]:
     """Every measure and key summed over the subtree for each of the periods (a period and the one before it):
-    one query for all of them."""
+    one query for all of them, over the unit's subtree rows."""
     parts = [replace(part, tag=i) for i, period in enumerate(periods) for part in span_parts(period.start, period.end)]
     result: list[Sums] = [{} for _period in periods]
-    for tag, measure, key, n, d in summed(parts, ["measure", "key"], level=Level.DEPARTMENT, scope=scope, tagged=True):
+    whole = [scope.unit.pk]
+    for tag, measure, key, n, d in summed(parts, ["measure", "key"], level=Level.SUBTREE, units=whole, tagged=True):
         result[tag][(measure, key)] = (n, d)
     return result
 
 
 def by_unit(scope: Scope, period: Period, measures: list[str]) -> dict[str, dict[int, tuple[Decimal, Decimal]]]:
-    """The measures per unit directly below the scope's unit (each with its own subtree): one query."""
-    rows = _period_sums(scope, period, ["measure", "department_id"], measures=measures)
-    result: dict[str, dict[int, list[Decimal]]] = defaultdict(lambda: defaultdict(lambda: [ZERO, ZERO]))
+    """The measures per unit directly below the scope's unit (each with its own subtree; the unit itself when
+    nothing is below it): one query over their subtree rows."""
+    units = scope.children() or [scope.unit.pk]
+    parts = span_parts(period.start, period.end)
+    rows = summed(parts, ["measure", "department_id"], level=Level.SUBTREE, units=units, measures=measures)
+    result: dict[str, dict[int, tuple[Decimal, Decimal]]] = defaultdict(dict)
     for measure, pk, n, d in rows:
-        cell = result[measure][scope.branch_of(pk)]
-        cell[0] += n
-        cell[1] += d
-    return {m: {pk: (c[0], c[1]) for pk, c in cells.items()} for m, cells in result.items()}
+        result[measure][pk] = (n, d)
+    return dict(result)
 
 
 def by_department(scope: Scope, period: Period, measures: list[str]) -> dict[tuple[str, int], tuple[Decimal, Decimal]]:
@@ -294,9 +297,8 @@ def by_week(
 ) -> dict[str, dict[date, tuple[Decimal, Decimal]]]:
     """The measures per week (keyed by its Monday) over [start, end), `start` a Monday: the week rows, and the
     day rows of a last week cut short by `end`; one query (the control charts)."""
-    rows = summed(
-        weeks_and_days(start, end), ["measure", "day"], level=Level.DEPARTMENT, scope=scope, measures=measures
-    )
+    parts = weeks_and_days(start, end)
+    rows = summed(parts, ["measure", "day"], level=Level.SUBTREE, units=[scope.unit.pk], measures=measures)
     per_day: dict[str, dict[date, tuple[Decimal, Decimal]]] = defaultdict(dict)
     for measure, day, n, d in rows:
         per_day[measure][_date(day)] = (n, d)
@@ -320,7 +322,7 @@ def weekly(per_day: dict[date, tuple[Decimal, Decimal]]) -> dict[date, tuple[Dec
 def months(scope: Scope, year: int, measures: list[str]) -> dict[str, dict[date, tuple[Decimal, Decimal]]]:
     """The measures per month of a year, from the month rows: one query (the cards' trend)."""
     year_part = Part(Grain.MONTH, date(year, 1, 1), date(year + 1, 1, 1))
-    rows = summed([year_part], ["measure", "day"], level=Level.DEPARTMENT, scope=scope, measures=measures)
+    rows = summed([year_part], ["measure", "day"], level=Level.SUBTREE, units=[scope.unit.pk], measures=measures)
     result: dict[str, dict[date, tuple[Decimal, Decimal]]] = defaultdict(dict)
     for measure, day, n, d in rows:
         result[measure][_date(day)] = (n, d)
@@ -371,5 +373,5 @@ def _day(value: date) -> object:
 def of_person(person_id: int, period: Period, measures: list[str]) -> dict[str, tuple[Decimal, Decimal]]:
     """One person's own figures, wherever they were credited: one query."""
     parts = span_parts(period.start, period.end)
-    rows = summed(parts, ["measure"], level=Level.PERSON, scope=None, measures=measures, person=person_id)
+    rows = summed(parts, ["measure"], level=Level.PERSON, units=None, measures=measures, person=person_id)
     return {measure: (n, d) for measure, n, d in rows}

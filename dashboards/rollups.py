@@ -1,6 +1,7 @@
 """The daily figures: every measure's source summed per day into DailyFigure, set-based, one INSERT … SELECT
 per measure and level; never a loop over orders. The week and month rows are then summed from the day rows (one
-INSERT … SELECT each), so a period reads whole months, whole weeks and only its few remaining days.
+INSERT … SELECT each), so a period reads whole months, whole weeks and only its few remaining days. Each unit's own
+rows are also summed up its tree (level s, `subtree_rows`), so a unit's dashboard reads its own rows only.
 
 `refresh_recent` (beat, every ten minutes) recomputes the last days, which is where events still land (a visit
 recorded today, a clock stopped an hour ago); `rebuild` (the `rebuild_rollups` command) recomputes any range.
@@ -18,9 +19,10 @@ from django.db import connection, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
+from accounts.models import Department
 from dashboards import registry, scorecards
 from dashboards.dialect import Dialect, one_writer
-from dashboards.models import SLOT_COLUMNS, DailyFigure, Grain, Level, MemberSums
+from dashboards.models import SLOT_COLUMNS, DailyFigure, Grain, Level, MemberSums, SummedTree
 from services import sla
 
 RECENT_DAYS = 3
@@ -97,6 +99,48 @@ def _months(cursor: object, dialect: Dialect, since: date, until: date, codes: l
     return _sum_up(cursor, Grain.MONTH.value, dialect.month("day"), first, end, codes)
 
 
+def subtree_rows(
+    cursor: object, grain: str, since: date | None = None, until: date | None = None, codes: list[str] | None = None
+) -> int:
+    """Write the subtree rows (level s) of `grain` whose day lies in [since, until) (every day when not given), of
+    the measures `codes` (every one when not given), from the units' own rows (level d): a unit's row sums its own
+    and those of every unit below it. The dashboards then read one unit's rows, not its whole subtree's: the
+    company's year summed 8,700 rows of 22 units, each period again (bench/README.md)."""
+    units, table = Department._meta.db_table, DailyFigure._meta.db_table
+    conditions, params = ["f.level = %s", "f.grain = %s"], [Level.DEPARTMENT.value, grain]
+    if since is not None and until is not None:
+        conditions += ["f.day >= %s", "f.day < %s"]
+        params += [since, until]
+    if codes is not None:
+        conditions.append(f"f.measure IN ({', '.join(['%s'] * len(codes))})")
+        params += codes
+    cursor.execute(
+        f"WITH RECURSIVE tree(top_id, unit_id) AS (SELECT id, id FROM {units} "
+        f"UNION ALL SELECT tree.top_id, u.id FROM {units} u JOIN tree ON u.parent_id = tree.unit_id) "
+        f"INSERT INTO {table} (measure, key, level, day, department_id, grid_id, person_id, grain, numerator, "
+        "denominator) SELECT f.measure, f.key, %s, f.day, tree.top_id, NULL, NULL, f.grain, SUM(f.numerator), "
+        f"SUM(f.denominator) FROM {table} f JOIN tree ON tree.unit_id = f.department_id "
+        f"WHERE {' AND '.join(conditions)} GROUP BY f.measure, f.key, f.day, tree.top_id, f.grain",
+        [Level.SUBTREE.value, *params],
+    )
+    return max(cursor.rowcount, 0)
+
+
+def unit_tree() -> str:
+    """The unit tree as text, each unit with its parent: what the subtree rows were summed over."""
+    pairs = Department.objects.order_by("pk").values_list("pk", "parent_id")
+    return " ".join(f"{pk}:{'' if parent is None else parent}" for pk, parent in pairs)
+
+
+def resum_subtrees(cursor: object) -> int:
+    """Every subtree row, of every grain and day, summed again over the unit tree as it is now; remembered."""
+    DailyFigure.objects.filter(level=Level.SUBTREE).delete()
+    written = sum(subtree_rows(cursor, grain) for grain in Grain.values)
+    SummedTree.objects.all().delete()
+    SummedTree.objects.create(parents=unit_tree())
+    return written
+
+
 def member_sums(cursor: object, since: date | None = None, until: date | None = None) -> int:
     """Rewrite the MemberSums rows of the day, week and month rows that the days [since, until) touch (every row
     when no days are given) from the DailyFigure rows, a month of days at a time: one DELETE and one INSERT …
@@ -169,7 +213,11 @@ def rebuild(since: date, until: date, *, measures: list[str] | None = None) -> i
                 cursor.execute(sql, params)
                 written += max(cursor.rowcount, 0)
         codes = [m.code for m in chosen]
+        written += subtree_rows(cursor, Grain.DAY.value, since, until, codes)
         written += _weeks(cursor, dialect, since, until, codes) + _months(cursor, dialect, since, until, codes)
+        # A unit added, moved or removed since the subtree rows were summed: every day's are summed again.
+        if not SummedTree.objects.filter(parents=unit_tree()).exists():
+            written += resum_subtrees(cursor)
         written += member_sums(cursor, since, until)
         # The scorecards' rankings read these figures: rescored with them, never behind them.
         for period in scorecards.scored_periods(since, until):

@@ -41,6 +41,6 @@ __all__ = [
 ]
 
 # Kiosks (outlets.kiosk): the devices, their customers' sessions, proof attempts and request log.
-from outlets.models.kiosks import DeviceHealth, Kiosk, KioskRequest, KioskSession, ProofAttempt, ProofMethod
+from outlets.models.kiosks import DeviceHealth, Kiosk, KioskRequest, KioskSession, ProofAttempt, ProofMethod, silent_at
 
-__all__ += ["DeviceHealth", "Kiosk", "KioskRequest", "KioskSession", "ProofAttempt", "ProofMethod"]
+__all__ += ["DeviceHealth", "Kiosk", "KioskRequest", "KioskSession", "ProofAttempt", "ProofMethod", "silent_at"]

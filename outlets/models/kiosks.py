@@ -36,10 +36,13 @@ class KioskQuerySet(models.QuerySet["Kiosk"]):
 
     def silent(self, now: datetime) -> KioskQuerySet:
         """Kiosks in service that have not beaten for SILENT_AFTER (or never did, once registered that long)."""
-        since = now - SILENT_AFTER
-        return self.in_service().filter(
-            models.Q(last_seen_at__lt=since) | models.Q(last_seen_at__isnull=True, registered_at__lt=since)
-        )
+        return self.in_service().filter(silent_at(now))
+
+
+def silent_at(now: datetime) -> models.Q:
+    """The condition of a kiosk's silence at `now`, for a filter or a count's FILTER."""
+    since = now - SILENT_AFTER
+    return models.Q(last_seen_at__lt=since) | models.Q(last_seen_at__isnull=True, registered_at__lt=since)
 
 
 class Kiosk(models.Model):

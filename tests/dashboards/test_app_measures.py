@@ -32,9 +32,10 @@ def city():
 
 
 def _sum(measure: str, **filters: object) -> tuple[Decimal, Decimal]:
-    totals = DailyFigure.objects.filter(measure=measure, grain=Grain.DAY, **filters).aggregate(
-        n=Sum("numerator"), d=Sum("denominator")
-    )
+    rows = DailyFigure.objects.filter(measure=measure, grain=Grain.DAY, **filters)
+    if "level" not in filters:
+        rows = rows.exclude(level=Level.SUBTREE)  # a unit's own rows, not the ones summed up its tree
+    totals = rows.aggregate(n=Sum("numerator"), d=Sum("denominator"))
     return totals["n"] or Decimal(0), totals["d"] or Decimal(0)
 
 

@@ -4,14 +4,16 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from dashboards import registry, rollups
-from dashboards.models import DailyFigure, Grain, Level
+from dashboards.models import DailyFigure, Grain, Level, SummedTree
 from tests.dashboards.conftest import DAY, closed_order
+from tests.factories import DepartmentFactory
 
 
 def _sum(measure: str, **filters: object) -> tuple[Decimal, Decimal]:
-    totals = DailyFigure.objects.filter(measure=measure, grain=Grain.DAY, **filters).aggregate(
-        n=Sum("numerator"), d=Sum("denominator")
-    )
+    rows = DailyFigure.objects.filter(measure=measure, grain=Grain.DAY, **filters)
+    if "level" not in filters:
+        rows = rows.exclude(level=Level.SUBTREE)  # a unit's own rows, not the ones summed up its tree
+    totals = rows.aggregate(n=Sum("numerator"), d=Sum("denominator"))
     return totals["n"], totals["d"]
 
 
@@ -37,6 +39,32 @@ def test_a_rebuild_replaces_the_days_it_covers_and_no_others(figures, grid, stat
     closed_order(grid=grid, department=station, met=False, at=DAY + timedelta(days=5))
     rollups.rebuild(DAY.date() + timedelta(days=5), DAY.date() + timedelta(days=6), measures=["on_time"])
     assert _sum("on_time", level=Level.DEPARTMENT, department=station) == (3, 5)
+
+
+def _of(measure: str, level: str, unit: object, grain: str) -> tuple[Decimal, Decimal]:
+    rows = DailyFigure.objects.filter(measure=measure, level=level, department=unit, grain=grain)
+    totals = rows.aggregate(n=Sum("numerator"), d=Sum("denominator"))
+    return totals["n"], totals["d"]
+
+
+def test_a_unit_s_subtree_rows_sum_its_own_and_every_unit_s_below_it_in_every_grain(figures, company, station, west):
+    for grain in Grain.values:
+        assert _of("on_time", Level.SUBTREE, station, grain) == (3, 4)
+        assert _of("on_time", Level.SUBTREE, west, grain) == (0, 1)
+        assert _of("on_time", Level.SUBTREE, company, grain) == (3, 5)
+        assert _of("on_time", Level.DEPARTMENT, company, grain) == (None, None)  # nothing of its own
+    assert SummedTree.objects.get().parents == rollups.unit_tree()
+
+
+def test_a_unit_moved_under_another_has_every_day_summed_up_its_new_tree_at_the_next_refresh(figures, company, west):
+    branch = DepartmentFactory(code="C0001-09", name="北区分公司", parent=company)
+    west.parent = branch
+    west.save()
+    rollups.refresh_recent()  # today's few days, far from the figures' own: every subtree row is summed again
+    for grain in Grain.values:
+        assert _of("on_time", Level.SUBTREE, branch, grain) == (0, 1)
+        assert _of("on_time", Level.SUBTREE, company, grain) == (3, 5)
+    assert SummedTree.objects.get().parents == rollups.unit_tree()
 
 
 def test_a_measure_registered_by_another_app_is_rolled_up_with_the_rest(figures, station):
@@ -75,7 +103,7 @@ def test_a_month_row_and_a_week_row_sum_their_days_and_a_period_reads_the_widest
     assert week.day == date(2026, 6, 8) and (week.numerator, week.denominator) == (3, 4)  # DAY is a Wednesday
     for start, end in [(date(2026, 5, 20), date(2026, 7, 1)), (date(2026, 6, 5), date(2026, 6, 20))]:
         parts = span_parts(start, end)
-        sums = summed(parts, ["department_id"], level=Level.DEPARTMENT, scope=None, measures=["on_time"])
+        sums = summed(parts, ["department_id"], level=Level.DEPARTMENT, units=None, measures=["on_time"])
         assert (station.pk, Decimal(3), Decimal(4)) in sums
     assert [part.grain for part in span_parts(date(2026, 5, 20), date(2026, 7, 1)) if part.sign > 0] == [
         Grain.MONTH,
@@ -167,7 +195,7 @@ def test_any_period_sums_to_the_same_figures_as_its_day_rows(station, grid):
         for length in (1, 3, 9, 17, 33, 61):
             end = start + timedelta(days=length)
             by_parts = summed(
-                span_parts(start, end), ["department_id"], level=Level.DEPARTMENT, scope=None, measures=["on_time"]
+                span_parts(start, end), ["department_id"], level=Level.DEPARTMENT, units=None, measures=["on_time"]
             )
             by_day = rows.filter(grain=Grain.DAY, day__gte=start, day__lt=end).aggregate(
                 n=Sum("numerator"), d=Sum("denominator")

@@ -82,7 +82,7 @@ def test_a_ranking_on_request_reads_the_same_queries_and_ranks_as_the_whole_card
     client.force_login(mona)
     few = _queries(client, day)
     for n in range(130):
-        other = ServiceGridFactory(department=station)
+        other = ServiceGridFactory(department=station, code=f"TQ9{n:04d}")  # never a fixture's TQ00001
         if n % 3 == 0:
             closed_order(grid=other, department=station, met=n % 2 == 0, rating=4 + n % 2, at=DAY)
     ExternalFigure.objects.create(
