@@ -26,7 +26,11 @@ def in_force(unit_id: int, year: int) -> dict[str, Target]:
     chain = ancestors(unit_id)
     rank = {pk: position for position, pk in enumerate(chain)}
     found: dict[str, Target] = {}
-    rows = Target.objects.filter(year=year, grid=None, department_id__in=chain).select_related("owner", "department").order_by()
+    rows = (
+        Target.objects.filter(year=year, grid=None, department_id__in=chain)
+        .select_related("owner", "department")
+        .order_by()
+    )
     for target in sorted(rows, key=lambda row: rank[row.department_id]):
         found.setdefault(target.measure, target)
     return found
