@@ -3,6 +3,7 @@ question a manager asks, for a unit's subtree and a period, compared with the pe
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -203,15 +204,17 @@ class Board:
         codes = ["on_time", "satisfaction", "complaint_rate"]
         figures = queries.by_unit(self.scope, self.period, codes)
         table = Table("units", _("By unit"), [_("Unit"), *[registry.get(c).label for c in codes]])
-        below = self.scope.children() or [self.scope.unit.pk]
-        for pk in below:
-            accounts = sum(a for unit, a in self.scope.accounts_of.items() if self.scope.branch_of(unit) == pk)
+        accounts: dict[int, int] = defaultdict(int)
+        for unit, served in self.scope.accounts_of.items():
+            accounts[self.scope.branch_of(unit)] += served
+        dashboard, closed = reverse("dashboards:dashboard"), reverse("services:closed-orders")
+        for pk in self.scope.below():
             cells = []
             for code in codes:
                 n, d = figures.get(code, {}).get(pk, (ZERO, ZERO))
-                cells.append(registry.get(code).value(n, d, accounts) if d else None)
-            link = f"{reverse('dashboards:dashboard')}?unit={self.scope.codes[pk]}"
-            orders = f"{reverse('services:closed-orders')}?{urlencode({'unit': self.scope.codes[pk]})}"
+                cells.append(registry.get(code).value(n, d, accounts[pk]) if d else None)
+            link = f"{dashboard}?unit={self.scope.codes[pk]}"
+            orders = f"{closed}?{urlencode({'unit': self.scope.codes[pk]})}"
             table.rows.append(Row(self.scope.names[pk], cells, link=link, orders=orders))
         table.chart = bar_chart(table)
         # A bar is the unit's figure: it opens the orders behind it (the label opens the unit's own dashboard).

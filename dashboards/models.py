@@ -4,6 +4,7 @@ from outside the portal, and notes on control-chart points."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, ServiceGrid, User
@@ -150,7 +151,7 @@ class SummedTree(models.Model):
         verbose_name_plural = _("summed unit trees")
 
     def __str__(self) -> str:
-        return f"{self.summed_at:%Y-%m-%d %H:%M}"
+        return f"{timezone.localtime(self.summed_at):%Y-%m-%d %H:%M}"
 
 
 class Score(models.Model):

@@ -59,6 +59,10 @@ class Scope:
     def children(self) -> list[int]:
         return sorted((pk for pk, parent in self.parent_of.items() if parent == self.unit.pk), key=self.codes.get)
 
+    def below(self) -> list[int]:
+        """The units a breakdown by unit shows: those directly below, or the unit itself when none is."""
+        return self.children() or [self.unit.pk]
+
     def branch_of(self, pk: int) -> int:
         """The unit directly below the scope's unit that `pk` lies under (or the unit itself)."""
         while pk != self.unit.pk and self.parent_of.get(pk) not in (self.unit.pk, None):
@@ -277,9 +281,8 @@ def totals(scope: Scope, *periods: Period) -> list[Sums]:
 def by_unit(scope: Scope, period: Period, measures: list[str]) -> dict[str, dict[int, tuple[Decimal, Decimal]]]:
     """The measures per unit directly below the scope's unit (each with its own subtree; the unit itself when
     nothing is below it): one query over their subtree rows."""
-    units = scope.children() or [scope.unit.pk]
     parts = span_parts(period.start, period.end)
-    rows = summed(parts, ["measure", "department_id"], level=Level.SUBTREE, units=units, measures=measures)
+    rows = summed(parts, ["measure", "department_id"], level=Level.SUBTREE, units=scope.below(), measures=measures)
     result: dict[str, dict[int, tuple[Decimal, Decimal]]] = defaultdict(dict)
     for measure, pk, n, d in rows:
         result[measure][pk] = (n, d)

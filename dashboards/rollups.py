@@ -132,12 +132,13 @@ def unit_tree() -> str:
     return " ".join(f"{pk}:{'' if parent is None else parent}" for pk, parent in pairs)
 
 
-def resum_subtrees(cursor: object) -> int:
-    """Every subtree row, of every grain and day, summed again over the unit tree as it is now; remembered."""
+def resum_subtrees(cursor: object, tree: str | None = None) -> int:
+    """Every subtree row, of every grain and day, summed again over the unit tree as it is now (`tree`, when the
+    caller has just read it); remembered."""
     DailyFigure.objects.filter(level=Level.SUBTREE).delete()
     written = sum(subtree_rows(cursor, grain) for grain in Grain.values)
     SummedTree.objects.all().delete()
-    SummedTree.objects.create(parents=unit_tree())
+    SummedTree.objects.create(parents=unit_tree() if tree is None else tree)
     return written
 
 
@@ -216,8 +217,9 @@ def rebuild(since: date, until: date, *, measures: list[str] | None = None) -> i
         written += subtree_rows(cursor, Grain.DAY.value, since, until, codes)
         written += _weeks(cursor, dialect, since, until, codes) + _months(cursor, dialect, since, until, codes)
         # A unit added, moved or removed since the subtree rows were summed: every day's are summed again.
-        if not SummedTree.objects.filter(parents=unit_tree()).exists():
-            written += resum_subtrees(cursor)
+        tree = unit_tree()
+        if not SummedTree.objects.filter(parents=tree).exists():
+            written += resum_subtrees(cursor, tree)
         written += member_sums(cursor, since, until)
         # The scorecards' rankings read these figures: rescored with them, never behind them.
         for period in scorecards.scored_periods(since, until):
