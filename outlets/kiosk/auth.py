@@ -94,9 +94,13 @@ def _session(token: str, key_id: str, *, writes: bool) -> KioskSession | None:
 
 
 # The two reads every kiosk request makes, as SQL composed once from the models' own columns. The ORM compiled
-# the same query on every request, and that cost a read more than the query did (bench/README.md, "Kiosks").
+# the same query on every request, and that cost a read more than the query did (bench/README.md,
+# kiosk_load.py, "1 December").
 _KIOSK = ((Kiosk, "k"),), 'WHERE k."key_id" = %s'
-_SESSION = ((KioskSession, "s"), (Kiosk, "k")), 'WHERE s."kiosk_id" = k."id" AND s."token_digest" = %s AND k."key_id" = %s'
+_SESSION = (
+    ((KioskSession, "s"), (Kiosk, "k")),
+    'WHERE s."kiosk_id" = k."id" AND s."token_digest" = %s AND k."key_id" = %s',
+)
 
 
 def _read(query: tuple, params: list[str]) -> list[models.Model]:
