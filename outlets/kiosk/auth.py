@@ -190,7 +190,7 @@ class KioskRateThrottle(BaseThrottle):
 
 
 def _rate(rate: str) -> tuple[int, int]:
-    """ "120/min" → (120, 60), as DRF reads a rate: s, m, h or d by the period's first letter."""
+    """A rate as settings write it, as DRF reads it (s, m, h or d by the period's first letter): 120/min → (120, 60)."""
     count, _slash, period = rate.partition("/")
     return int(count), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
 
