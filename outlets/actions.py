@@ -14,7 +14,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,17 +68,24 @@ class TicketLimit(TooSoon):
 
 
 def _next_number(outlet: Outlet, service: QueueService, day: object) -> int:
-    """Take the next number of (outlet, service, day): the counter row is locked until our transaction ends, so
-    concurrent issues queue on it and each reads the number the previous one wrote. The row exists but for the
-    day's first ticket, so it is locked at the first read; only a missing one is created first."""
-    numbers = TicketNumber.objects.select_for_update().filter(outlet=outlet, service=service, day=day)
-    row = numbers.first()
-    if row is None:
-        TicketNumber.objects.get_or_create(outlet=outlet, service=service, day=day)
-        row = numbers.get()
-    row.last += 1
-    row.save(update_fields=["last"])
-    return row.last
+    """Take the next number of (outlet, service, day) in one statement: the UPDATE locks the counter row until our
+    transaction ends, so concurrent issues queue on it and each adds one to the number the previous one wrote. The
+    row exists but for the day's first ticket; only a missing one is created first."""
+    quote = connection.ops.quote_name
+    last = quote("last")
+    sql = (
+        f"UPDATE {quote(TicketNumber._meta.db_table)} SET {last} = {last} + 1 "
+        f"WHERE {quote('outlet_id')} = %s AND {quote('service_id')} = %s AND {quote('day')} = %s RETURNING {last}"
+    )
+    params = [outlet.pk, service.pk, connection.ops.adapt_datefield_value(day)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        taken = cursor.fetchone()
+        if taken is None:
+            TicketNumber.objects.get_or_create(outlet=outlet, service=service, day=day)
+            cursor.execute(sql, params)
+            taken = cursor.fetchone()
+    return taken[0]
 
 
 def _check_offered(outlet: Outlet, service: QueueService) -> None:

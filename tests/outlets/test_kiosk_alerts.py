@@ -64,7 +64,10 @@ def test_the_kiosks_lists_take_the_same_queries_however_many_rows(kiosk, alice, 
             assert client.get(reverse(url_name)).status_code == 200
         return len(captured)
 
-    other = ElectricityAccountFactory(number="3300000077", customer=account.customer, grid=ServiceGridFactory())
+    # A code of its own: the factory's sequential codes may meet the cast's TQ00001 when this test runs first.
+    other = ElectricityAccountFactory(
+        number="3300000077", customer=account.customer, grid=ServiceGridFactory(code="TQ-KIOSK-77")
+    )
 
     def more(count: int) -> None:
         WorkOrderFactory.create_batch(count, account=account, customer=account.customer, grid=grid)
@@ -74,7 +77,7 @@ def test_the_kiosks_lists_take_the_same_queries_however_many_rows(kiosk, alice, 
     more(1)
     few = queries()
     more(8)
-    # The kiosk with its session, the count, the page, and the log (on PostgreSQL also its commit setting).
+    # The kiosk with its session, the page (one row more: the count only when it is there), and the log.
     assert queries() == few <= 7
 
 

@@ -374,15 +374,16 @@ def test_each_kiosk_request_costs_a_fixed_number_of_queries(kiosk, alice, paymen
         )
 
     ticket("ticket-1")  # the day's first ticket creates the day's number row
-    # The session with its outlet, actor and customer; the key; the service; whether the outlet offers it and is
-    # open (the calendar, the outlet's exceptions and hours); the allowance, the number (locked, then written)
-    # and the ticket in the action's savepoint; how many wait before it; the key's answer; the log.
+    # The session with its outlet, actor and customer; the key (one INSERT … ON CONFLICT); the service; whether
+    # the outlet offers it and is open (the calendar, the outlet's exceptions and hours); the allowance, the
+    # number (one UPDATE … RETURNING) and the ticket in the action's savepoint; how many wait before it; the
+    # key's answer; the log.
     issued, count = _queries(lambda: ticket("ticket-2"))
-    assert issued.status_code == 201 and count == 20
+    assert issued.status_code == 201 and count == 17
     filed, count = _queries(lambda: file_fault(kiosk, proof.json()["token"]))
     # Most of it is the fault report's own (services.repair.actions.report_fault: the order, its clock, triage,
     # routing, the customer's notice); the notice's outbox row is one statement on PostgreSQL, three on SQLite.
-    assert filed.status_code == 201 and count == (39 if connection.vendor == "postgresql" else 41)
+    assert filed.status_code == 201 and count == (37 if connection.vendor == "postgresql" else 39)
     logout, count = _queries(lambda: client.delete(reverse("api:kiosk-session-end")))
     assert logout.status_code == 204 and count == 3  # the session, its end, the log
 
