@@ -8,14 +8,14 @@ Each source is one SELECT over its events in [%(since)s, %(until)s) (dashboards.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.db.models import Model
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ServiceGrid
+from accounts.paths import path_of
 from complaints.models import Accountability, Complaint, ComplaintCategory, RootCause
 from dashboards.dialect import Dialect
 from dashboards.registry import Measure, Section, Unit, register
@@ -36,13 +36,7 @@ def _within(column: str) -> str:
 
 
 def _orders_url(name: str, **query: str) -> str:
-    return f"{_path(name, get_script_prefix())}?{urlencode({k: v for k, v in query.items() if v})}"
-
-
-@lru_cache(maxsize=32)
-def _path(name: str, prefix: str) -> str:
-    """A list's path, reversed once per name and script prefix: a dashboard links a hundred rows to a few lists."""
-    return reverse(name)
+    return f"{path_of(name)}?{urlencode({k: v for k, v in query.items() if v})}"
 
 
 # Time limits ----------------------------------------------------------------------------------------------
