@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from accounts.demo import DEMO_CUSTOMER_PHONE, reading_periods
@@ -76,12 +76,17 @@ def _pay_in_bulk(seed: int, today: date) -> int:
     bounded and no one statement grows with the city."""
     demo = set(ElectricityAccount.objects.filter(linked_user__phone=DEMO_CUSTOMER_PHONE).values_list("pk", flat=True))
     bills = Bill.objects.filter(paid_on__isnull=True, amount__gt=0, account__is_prepaid=False, due_on__lt=today)
-    latest = Bill.objects.aggregate(latest=Max("period"))["latest"]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # the bills were written just now: plan the rounds on what is there
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Bill._meta.db_table)}")
+    span = Bill.objects.aggregate(latest=Max("period"), first=Min("pk"), last=Max("pk"))
     rows = bills.order_by("pk").values_list("pk", "account_id", "amount", "due_on", "period", "account__number")
-    paid, after = 0, 0
-    while chunk := list(rows.filter(pk__gt=after)[:PAY_CHUNK]):
-        after = chunk[-1][0]
-        paid += _pay(chunk, demo, latest, seed)
+    paid = 0
+    # Windows of ids, each read through the primary key. "The next PAY_CHUNK unpaid bills after the last one"
+    # made PostgreSQL gather every unpaid bill and sort them on each round, on statistics taken before the bills
+    # existed: five seconds a round, eleven hundred rounds at a million accounts (0.2 s a window now).
+    for after in range((span["first"] or 1) - 1, span["last"] or 0, PAY_CHUNK):
+        paid += _pay(list(rows.filter(pk__gt=after, pk__lte=after + PAY_CHUNK)), demo, span["latest"], seed)
     return paid
 
 
