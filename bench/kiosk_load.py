@@ -17,6 +17,8 @@ authentication, one indexed row read) that load.py uses as its baseline. Then, i
 2. saturation: the same kiosks and the same mix with no think time, and the bare endpoint alone with as many
    clients before and after (the mean of its two runs is the baseline): the kiosk mix's throughput beside the
    bare endpoint's is the ratio the throughput target (≥ 70 %) is set on.
+3. the reads alone: the same kiosks reading accounts, usage, outages and orders with no think time, each with one
+   customer's session opened before the phase. Not a target: it shows what the mix's writes cost beside them.
 
 It prints `uptime` beside each phase: the machine is shared, and its load changes the figures. The load
 generator is this process (threads, stdlib http.client) on the same 2 cores as the server.
@@ -258,6 +260,33 @@ def kiosk_phase(port: int, fixtures: dict, kiosks: int, seconds: float, think: b
     return record, took
 
 
+def reads_phase(port: int, fixtures: dict, kiosks: int, seconds: float) -> tuple[Recorder, float]:
+    """The kiosks' four reads alone, no think time: each kiosk's customer proves once before the phase (not
+    counted), then reads accounts, usage, outages and orders over and over with that session."""
+    record = Recorder()
+    keys, customers = fixtures["keys"], fixtures["customers"]
+    sessions = []
+    for index in range(kiosks):
+        n = random.Random(index).randrange(customers)
+        device = {"Authorization": f"Kiosk {keys[index % len(keys)]}"}
+        proof = {"account": f"39{n:08d}", "id_tail": id_number(n)[-6:]}
+        _status, data, _ms = call(port, "POST", "/api/v1/kiosk/sessions/", device, proof)
+        sessions.append((n, {**device, "X-Kiosk-Session": data.get("token", "")}))
+
+    def work(index: int, rng: random.Random) -> None:
+        n, headers = sessions[index]
+        for name, path in (
+            ("query: accounts", "/api/v1/kiosk/accounts/"),
+            ("usage", f"/api/v1/kiosk/accounts/39{n:08d}/usage/"),
+            ("query: outages", "/api/v1/kiosk/outages/"),
+            ("query: orders", "/api/v1/kiosk/orders/"),
+        ):
+            status, _data, ms = call(port, "GET", path, headers)
+            record.add(name, ms, status == 200)
+
+    return record, drive(kiosks, seconds, work)
+
+
 def bare_phase(port: int, session: str, clients: int, seconds: float) -> tuple[Recorder, float]:
     record = Recorder()
     headers = {"Cookie": f"sessionid={session}"}
@@ -304,6 +333,9 @@ def main() -> None:
         load = uptime()
         last, took_last = bare_phase(port, fixtures["bare_session"], arguments.kiosks, short)
         bare_last = table("2c. bare endpoint again", last, took_last, load)[0]
+        load = uptime()
+        record, took = reads_phase(port, fixtures, arguments.kiosks, short)
+        reads_rate = table("3. the kiosk's reads alone, no think time (not a target)", record, took, load)[0]
     finally:
         server.terminate()
         server.wait()
@@ -315,6 +347,7 @@ def main() -> None:
         f"kiosk mix at saturation: {kiosk_rate:.1f} req/s = {share:.0%} of the bare endpoint's {bare:.1f} "
         f"(target ≥ {THROUGHPUT_SHARE:.0%}): {'met' if share >= THROUGHPUT_SHARE else 'MISSED'}"
     )
+    print(f"the reads alone: {reads_rate:.1f} req/s = {reads_rate / bare if bare else 0:.0%} of the bare endpoint's")
 
 
 if __name__ == "__main__":
