@@ -30,9 +30,9 @@ from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
-from accounts.models import User
+from accounts.models import Customer, User
 from outlets.kiosk.actions import digest, secret_matches
-from outlets.models import Kiosk, KioskSession
+from outlets.models import Kiosk, KioskSession, Outlet
 
 KEYWORD = "Kiosk"
 SESSION_HEADER = "X-Kiosk-Session"
@@ -78,28 +78,33 @@ def _kiosk(key_id: str) -> Kiosk | None:
 def _session(token: str, key_id: str, *, writes: bool) -> KioskSession | None:
     if not token:
         return None
-    if writes:
-        # A customer's POST issues a ticket or files a request: the outlet, the actor (`by`) and the customer
-        # come in the same query rather than one each. Writes cost tens of queries; the ORM's compiling is lost
-        # in them.
-        sessions = KioskSession.objects.select_related("kiosk", "kiosk__outlet", "kiosk__actor", "customer")
-        return sessions.filter(token_digest=digest(token), kiosk__key_id=key_id).first()
-    # A read needs only the session and its kiosk: the kiosk API's hot path, one query written once.
-    found = _read(_SESSION, [digest(token), key_id])
+    # A read needs only the session and its kiosk. A customer's POST issues a ticket or files a request: the
+    # outlet, the actor (`by`) and the customer come in the same query rather than one each.
+    found = _read(_WRITE_SESSION if writes else _SESSION, [digest(token), key_id])
     if not found:
         return None
-    session, kiosk = found
+    session, kiosk, *more = found
     KioskSession.kiosk.field.set_cached_value(session, kiosk)
+    if more:
+        outlet, actor, customer = more
+        Kiosk.outlet.field.set_cached_value(kiosk, outlet)
+        Kiosk.actor.field.set_cached_value(kiosk, actor)
+        KioskSession.customer.field.set_cached_value(session, customer)
     return session
 
 
-# The two reads every kiosk request makes, as SQL composed once from the models' own columns. The ORM compiled
-# the same query on every request, and that cost a read more than the query did (bench/README.md,
-# kiosk_load.py, "1 December").
+# The reads every kiosk request makes, as SQL composed once from the models' own columns. The ORM compiled the
+# same query on every request, and that cost a read more than the query did (bench/README.md, kiosk_load.py,
+# "1 December").
 _KIOSK = ((Kiosk, "k"),), 'WHERE k."key_id" = %s'
 _SESSION = (
     ((KioskSession, "s"), (Kiosk, "k")),
     'WHERE s."kiosk_id" = k."id" AND s."token_digest" = %s AND k."key_id" = %s',
+)
+_WRITE_SESSION = (
+    ((KioskSession, "s"), (Kiosk, "k"), (Outlet, "o"), (User, "u"), (Customer, "c")),
+    'WHERE s."kiosk_id" = k."id" AND k."outlet_id" = o."id" AND k."actor_id" = u."id" AND s."customer_id" = c."id" '
+    'AND s."token_digest" = %s AND k."key_id" = %s',
 )
 
 
