@@ -118,8 +118,18 @@ def open_order(new: NewOrder, *, by: User | None) -> WorkOrder:
 
 
 def lock(order: WorkOrder) -> WorkOrder:
-    """Re-read the order with its row locked for the rest of the transaction."""
-    return WorkOrder.objects.select_for_update().get(pk=order.pk)
+    """Re-read the order with its row locked for the rest of the transaction.
+
+    The related rows already read with `order` (its account, 台区, reporter…) stay with the fresh row while it
+    still points at them: the lock is on the order's own columns, and reading those rows again after it would
+    cost a query each and tell nothing newer.
+    """
+    fresh = WorkOrder.objects.select_for_update().get(pk=order.pk)
+    for field in WorkOrder._meta.concrete_fields:
+        same_row = getattr(fresh, field.attname) == getattr(order, field.attname)
+        if field.is_relation and field.is_cached(order) and same_row:
+            field.set_cached_value(fresh, field.get_cached_value(order))
+    return fresh
 
 
 def change_status(

@@ -107,7 +107,8 @@ class CustomerOrderForm(PortalFormMixin, forms.Form):
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = user.linked_accounts.order_by("number")
+        # With the 台区 and its department, which every kind's routing reads of the chosen account.
+        self.fields["account"].queryset = user.linked_accounts.select_related("grid__department").order_by("number")
 
 
 class StaffOrderForm(PortalFormMixin, forms.Form):
@@ -116,7 +117,7 @@ class StaffOrderForm(PortalFormMixin, forms.Form):
     channel = forms.ChoiceField(label=_("Received by"), choices=STAFF_CHANNELS)
     account = forms.ModelChoiceField(
         label=_("Electricity account number"),
-        queryset=ElectricityAccount.objects.select_related("grid"),
+        queryset=ElectricityAccount.objects.select_related("grid__department"),
         to_field_name="number",
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),

@@ -249,14 +249,15 @@ def _live_clock(order: WorkOrder, name: str, states: list[str]) -> Clock | None:
     return Clock.objects.select_for_update().filter(order=order, name=name, state__in=states).first()
 
 
-def start_clock(order: WorkOrder, name: str, *, at: datetime | None = None) -> Clock | None:
+def start_clock(order: WorkOrder, name: str, *, at: datetime | None = None, new: bool = False) -> Clock | None:
     """Start the order's clock `name` from the policy that matches it; None when no policy does.
 
-    A clock of that name already running or paused is returned as it is.
+    A clock of that name already running or paused is returned as it is. `new` says the order was opened in this
+    transaction, so it has no clock to look for.
     """
     at = at or timezone.now()
     with transaction.atomic():
-        live = _live_clock(order, name, LIVE_STATES)
+        live = None if new else _live_clock(order, name, LIVE_STATES)
         if live is not None:
             return live
         policy = policy_for(order, name, at=at)

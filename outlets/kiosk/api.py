@@ -504,7 +504,9 @@ class FileRequestApi(KioskApi):
         if not fields.is_valid():
             raise exceptions.ValidationError({"fields": fields.errors})
         session = session_of(request)
-        account = _accounts_of(session.customer_id).filter(number=serializer.validated_data["account"]).first()
+        # With what the kinds' actions read of it: the 台区's department (routing) and the holder's login (told).
+        accounts = _accounts_of(session.customer_id).select_related("grid__department", "linked_user")
+        account = accounts.filter(number=serializer.validated_data["account"]).first()
         if account is None:
             raise exceptions.ValidationError({"account": [_("Choose one of your accounts.")]})
         account.customer = session.customer  # read with the session; the kind's action may need the holder

@@ -56,7 +56,7 @@ def file_service_application(
     with transaction.atomic():
         order = actions.open_order(new, by=by)
         ServiceApplication.objects.create(order=order, application_type=application_type)
-        sla.start_clock(order, "resolution", at=order.opened_at)
+        sla.start_clock(order, "resolution", at=order.opened_at, new=True)
         order = routing.route_order(order, by=by)
         tell_customer(order, template="order_accepted", dedupe=f"order_accepted:{order.pk}")
     return order

@@ -144,7 +144,7 @@ def file_business_application(
             is_delegated=is_delegated,
         )
         _checklist(order, application, by=by, given=documents_given or {})
-        sla.start_clock(order, WHOLE_PROCESS, at=order.opened_at)
+        sla.start_clock(order, WHOLE_PROCESS, at=order.opened_at, new=True)
         order = _enter(order, Stage.ACCEPTANCE, by=by)
         order = routing.route_order(order, by=by)
         tell_customer(order, template="order_accepted", dedupe=f"order_accepted:{order.pk}")
@@ -518,7 +518,7 @@ def file_change_of_use(
     with transaction.atomic():
         order = actions.open_order(new, by=by)
         ChangeOfUse.objects.create(order=order, change_type=change_type, start_on=start_on, **fields)
-        sla.start_clock(order, "resolution", at=order.opened_at)
+        sla.start_clock(order, "resolution", at=order.opened_at, new=True)
         order = routing.route_order(order, by=by)
         tell_customer(order, template="order_accepted", dedupe=f"order_accepted:{order.pk}")
     return order

@@ -71,7 +71,7 @@ def file_enquiry(
     with transaction.atomic():
         order = actions.open_order(new, by=by)
         Enquiry.objects.create(order=order, category=category)
-        sla.start_clock(order, "answer", at=order.opened_at)
+        sla.start_clock(order, "answer", at=order.opened_at, new=True)
         order = routing.route_order(order, by=by)
         tell_customer(order, template="order_accepted", dedupe=f"order_accepted:{order.pk}")
     return order

@@ -109,10 +109,11 @@ def report_fault(
         if account is not None:
             # The clock's policy and the triage read the order's account and 台区: they are the ones in hand.
             order.account, order.grid = account, account.grid
-        fault = FaultReport.objects.create(order=order, fault_type=fault_type)
+        # Written by the triage with what it finds (one INSERT, not an INSERT and then an UPDATE).
+        fault = FaultReport(order=order, fault_type=fault_type)
         if photo is not None:  # a refused file (type, size) refuses the report with it: nothing half-filed
             attachments.add_attachment(order, by=by, upload=photo, public=True)
-        sla.start_clock(order, "arrival", at=order.opened_at)
+        sla.start_clock(order, "arrival", at=order.opened_at, new=True)
         order = _triage(order, fault, by=by, inside_premises=inside_premises and by.is_employee)
     return order
 
@@ -163,9 +164,10 @@ def _triage(order: WorkOrder, fault: FaultReport, *, by: User, inside_premises: 
         fault.outage = OutageEvent.objects.create(
             grid=order.grid, kind=OutageKind.FAULT, started_at=order.opened_at, lead_order=order, created_by=by
         )
+    fault.save(force_insert=True)
+    if fault.outage is not None:
         # Every customer on the 台区 hears of it at once (one set-based insert into the outbox).
         notices.publish_fault_outage(fault.outage.pk)
-    fault.save(update_fields=["triage", "outage"])
     return dispatch(order, by=by)
 
 
@@ -190,7 +192,7 @@ def live_outage(grid: ServiceGrid) -> OutageEvent | None:
 def _settle_without_crew(order: WorkOrder, fault: FaultReport, triage: str, guidance: str, *, by: User) -> WorkOrder:
     """Resolve at triage: the 台区's customer manager holds the order; the customer gets the guidance."""
     fault.triage = triage
-    fault.save(update_fields=["triage"])
+    fault.save(force_insert=True)
     order = actions.change_status(order, Status.RESOLVED, by=by, note=guidance)
     order.result = guidance
     order.save(update_fields=["result"])
@@ -204,7 +206,7 @@ def _settle_without_crew(order: WorkOrder, fault: FaultReport, triage: str, guid
 
 def _join_outage(order: WorkOrder, fault: FaultReport, outage: OutageEvent, *, by: User) -> WorkOrder:
     fault.triage, fault.outage = Triage.OUTAGE, outage
-    fault.save(update_fields=["triage", "outage"])
+    fault.save(force_insert=True)
     lead = outage.lead_order
     note = _("Part of the outage on this 台区 since %(time)s, led by order %(number)s.") % {
         "time": f"{timezone.localtime(outage.started_at):%Y-%m-%d %H:%M}",
