@@ -126,8 +126,9 @@ def lock(order: WorkOrder) -> WorkOrder:
     """
     fresh = WorkOrder.objects.select_for_update().get(pk=order.pk)
     for field in WorkOrder._meta.concrete_fields:
-        same_row = getattr(fresh, field.attname) == getattr(order, field.attname)
-        if field.is_relation and field.is_cached(order) and same_row:
+        if not (field.is_relation and field.is_cached(order)):
+            continue
+        if getattr(fresh, field.attname) == getattr(order, field.attname):
             field.set_cached_value(fresh, field.get_cached_value(order))
     return fresh
 
